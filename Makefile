@@ -1,0 +1,168 @@
+# vmm: a small arm64 KVM VMM with a policy over the guest's SMCCC calls.
+#
+#   make            host tools; on x86_64 also the cross-built aarch64 vmm and
+#                   the test guests, on arm64 a native ./vmm
+#   make check      setup (as root), unit tests under ASan+UBSan, fuzzers
+#                   briefly, and the end-to-end suite in the emulated host
+#   make demo       boot the test guest and Linux inside the emulated host
+#   make bench      benchmarks that print numbers
+#   make install    PREFIX=/usr/local DESTDIR=
+#   V=1             show the commands
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   := build
+CACHE   := .cache
+HOSTARCH := $(shell uname -m)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+ifeq ($(HOSTARCH),aarch64)
+CROSS_COMPILE ?=
+else
+CROSS_COMPILE ?= aarch64-linux-gnu-
+endif
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+WERROR  ?=
+CSTD    := -std=gnu11 -D_GNU_SOURCE
+CFLAGS  ?= -O2 -g
+
+include policy/policy.mk
+include guest/guest.mk
+
+VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/uart.c \
+	vmm/term.c vmm/smccc.c vmm/reset.c vmm/audit.c vmm/sandbox.c vmm/vmm.c \
+	vmm/arm64/kvm-cpu.c vmm/arm64/gic.c vmm/arm64/fdt.c vmm/arm64/image.c \
+	vmm/arm64/boot.c vmm/arm64/smccc-filter.c $(POLICY_SRCS)
+VMM_GEN  := $(BUILD)/gen/default-policy.c
+
+# ---------------------------------------------------------------- aarch64 vmm
+# The 6.12 UAPI must win over the cross toolchain's 6.1 copy
+# (/usr/aarch64-linux-gnu/include): a folder of links to /usr/include.
+UAPI := $(BUILD)/uapi
+ifeq ($(HOSTARCH),aarch64)
+A64_CC      := $(CROSS_COMPILE)gcc
+A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(shell pkg-config --cflags libfdt libseccomp inih 2>/dev/null)
+A64_LDLIBS  := $(shell pkg-config --libs libfdt libseccomp inih 2>/dev/null || echo -lfdt -lseccomp -linih) -lpthread
+A64_LDFLAGS :=
+VMM_BIN     := $(BUILD)/aarch64/vmm
+else
+A64_CC      := $(CROSS_COMPILE)gcc
+A64_SYSROOT := $(CACHE)/arm64/usr
+A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) -isystem $(UAPI) -isystem $(A64_SYSROOT)/include
+A64_LDFLAGS := -static -L$(A64_SYSROOT)/lib/aarch64-linux-gnu
+A64_LDLIBS  := -lfdt -lseccomp -linih -lpthread
+VMM_BIN     := $(BUILD)/aarch64/vmm
+endif
+A64_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(VMM_SRCS)) $(BUILD)/aarch64/obj/gen/default-policy.o
+
+.PHONY: all vmm guests check unit e2e demo bench fuzz install clean setup distclean
+all: vmm guests host-tools
+
+vmm: $(VMM_BIN)
+guests: $(GUEST_IMAGES)
+
+$(UAPI)/.stamp:
+	$(Q)mkdir -p $(UAPI)
+	$(Q)ln -sfn /usr/include/linux $(UAPI)/linux
+	$(Q)ln -sfn /usr/include/aarch64-linux-gnu/asm $(UAPI)/asm
+	$(Q)ln -sfn /usr/include/asm-generic $(UAPI)/asm-generic
+	$(Q)grep -q KVM_ARM_VM_SMCCC_CTRL $(UAPI)/asm/kvm.h || \
+		{ echo "make: the 6.12 KVM UAPI is missing: run 'sudo tools/setup.sh'" >&2; exit 1; }
+	$(Q)touch $@
+
+$(VMM_GEN): configs/default.conf
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q){ echo '/* Generated from configs/default.conf: do not edit. */'; \
+	     echo '#include "../../vmm/default-policy.h"'; \
+	     echo 'const char default_policy_text[] ='; \
+	     sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; echo ';'; } > $@
+
+$(BUILD)/aarch64/obj/gen/default-policy.o: $(VMM_GEN)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(A64_CC) $(A64_CFLAGS) -c $< -o $@
+
+$(BUILD)/aarch64/obj/%.o: %.c $(if $(filter aarch64,$(HOSTARCH)),,$(UAPI)/.stamp)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(A64_CC) $(A64_CFLAGS) -DVMM_VERSION=\"$(VERSION)\" -MMD -MP -c $< -o $@
+
+$(VMM_BIN): $(A64_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(A64_CC) $(A64_LDFLAGS) -o $@ $^ $(A64_LDLIBS)
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+# ---------------------------------------------------------------- host parts
+HOST_CC      ?= cc
+HOST_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(shell pkg-config --cflags check inih libfdt 2>/dev/null)
+HOST_LDLIBS  := $(shell pkg-config --libs inih libfdt 2>/dev/null) -lpthread
+SAN          := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+# Pure C that builds and is unit-tested on any host.
+PURE_SRCS := vmm/cli.c vmm/arm64/image.c vmm/arm64/fdt.c $(POLICY_SRCS)
+SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/obj/%.o,$(PURE_SRCS))
+
+include tests/unit/unit.mk
+UNIT_TESTS := tests/unit/test_image.c tests/unit/test_fdt.c tests/unit/test_cli.c $(UNIT_POLICY_TESTS)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/san/%,$(UNIT_TESTS))
+
+$(BUILD)/san/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
+
+$(BUILD)/san/%: tests/unit/%.c $(SAN_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Ipolicy -Ivmm -o $@ $^ $(CHECK_LIBS) $(HOST_LDLIBS)
+
+host-tools:
+
+# ---------------------------------------------------------------- checks
+setup:
+	$(Q)if [ "$$(id -u)" = 0 ]; then sh tools/setup.sh; \
+	else echo "make: not root: skipping tools/setup.sh (run it with sudo once)"; fi
+
+unit: $(UNIT_BINS)
+	$(Q)fail=0; for t in $(UNIT_BINS); do \
+		echo "== $$t"; CK_FORK=yes $$t || fail=1; done; exit $$fail
+
+e2e: vmm guests
+	$(Q)tests/e2e/run-all
+
+check:
+	$(Q)$(MAKE) --no-print-directory setup
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory e2e
+
+demo: vmm guests
+	$(Q)tools/arm64-host -- sh /opt/vmm/tests/demo.sh
+
+# ---------------------------------------------------------------- install
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vmm/configs $(DESTDIR)$(PREFIX)/share/vmm/guest
+	install -m 755 $(VMM_BIN) $(DESTDIR)$(PREFIX)/bin/vmm
+	install -m 644 configs/*.conf $(DESTDIR)$(PREFIX)/share/vmm/configs/
+	install -m 644 $(GUEST_IMAGES) $(DESTDIR)$(PREFIX)/share/vmm/guest/
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf $(CACHE)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

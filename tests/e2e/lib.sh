@@ -1,0 +1,81 @@
+# Shared helpers for the end-to-end scripts that run inside the emulated
+# arm64 host (busybox sh).  Each check prints one TAP line; guest output is
+# shown indented by four spaces, like a TAP subtest.
+VMM=${VMM:-/opt/vmm/bin/vmm}
+GUEST=${GUEST:-/opt/vmm/guest}
+CONFIGS=${CONFIGS:-/opt/vmm/configs}
+OUT=${OUT:-/tmp/e2e}
+mkdir -p "$OUT"
+n=0
+failed=0
+
+ok() {	# description
+	n=$((n + 1)); echo "ok $n - $1"
+}
+not_ok() {	# description why
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; echo "# $2"
+}
+show() {	# file
+	sed 's/^/    /' "$1"
+}
+
+# run_vmm NAME TIMEOUT ARGS...: run the VMM, output in $OUT/NAME.out,
+# status in $status.
+run_vmm() {
+	name=$1; t=$2; shift 2
+	timeout -s KILL "$t" "$VMM" "$@" </dev/null >"$OUT/$name.out" 2>&1
+	status=$?
+}
+
+# check_tap FILE: the guest's TAP is complete and all ok.  Sets $why.
+check_tap() {
+	f=$1
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$f" | head -n 1)
+	oks=$(grep -c '^ok [0-9]' "$f")
+	bad=$(grep -c '^not ok [0-9]' "$f")
+	if [ -z "$plan" ]; then why="no TAP plan in the guest output"; return 1; fi
+	if [ "$bad" != 0 ]; then why="$bad guest test(s) failed: $(grep '^not ok' "$f" | head -n 3 | tr '\n' ';')"; return 1; fi
+	if [ "$oks" != "$plan" ]; then why="guest planned $plan tests, $oks passed"; return 1; fi
+	if ! grep -q '^# guest: done' "$f"; then why="guest did not finish"; return 1; fi
+	return 0
+}
+
+# guest_scenario DESC EXPECTED_STATUS TIMEOUT ARGS...: boot a test guest,
+# expect its TAP all ok and the VMM's exit status.
+guest_scenario() {
+	desc=$1; want=$2; t=$3; shift 3
+	name=$(echo "$desc" | tr -c 'a-zA-Z0-9\n' '_')
+	run_vmm "$name" "$t" "$@"
+	show "$OUT/$name.out"
+	if [ "$status" != "$want" ]; then
+		not_ok "$desc" "vmm exit status $status, expected $want"
+	elif ! check_tap "$OUT/$name.out"; then
+		not_ok "$desc" "$why"
+	else
+		ok "$desc"
+	fi
+}
+
+# error_scenario DESC MESSAGE ARGS...: the VMM must fail with status 1 and
+# one line of error that contains MESSAGE.
+error_scenario() {
+	desc=$1; msg=$2; shift 2
+	name=$(echo "$desc" | tr -c 'a-zA-Z0-9\n' '_')
+	run_vmm "$name" 30 "$@"
+	show "$OUT/$name.out"
+	lines=$(wc -l < "$OUT/$name.out")
+	if [ "$status" != 1 ]; then
+		not_ok "$desc" "vmm exit status $status, expected 1"
+	elif [ "$lines" != 1 ]; then
+		not_ok "$desc" "expected one line of error, got $lines"
+	elif ! grep -q "^vmm: .*$msg" "$OUT/$name.out"; then
+		not_ok "$desc" "error does not say '$msg'"
+	else
+		ok "$desc"
+	fi
+}
+
+finish() {	# the plan comes last: scripts add checks as they go
+	echo "1..$n"
+	[ "$failed" = 0 ]
+}

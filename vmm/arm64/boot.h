@@ -1,0 +1,25 @@
+/* Loading the guest: kernel Image, initrd and device tree into RAM. */
+#ifndef VMM_ARM64_BOOT_H
+#define VMM_ARM64_BOOT_H
+
+#include <stdint.h>
+
+#include "image.h"
+
+struct kvm;
+struct vmm_options;
+
+struct boot_files {
+	int kernel_fd, initrd_fd;
+	struct arm64_image image;
+	const char *kernel, *initrd;
+	uint64_t initrd_size;
+	char *cmdline;
+};
+
+/* Open the files and validate the kernel header (dies with a one-line error). */
+void boot__open(struct boot_files *b, const struct vmm_options *o);
+/* (Re)load everything into guest RAM; sets kvm->entry and kvm->fdt_addr. */
+void boot__load(struct kvm *kvm, const struct boot_files *b);
+
+#endif

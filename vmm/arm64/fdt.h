@@ -1,0 +1,21 @@
+/* The guest's device tree, built with libfdt from a plain description. */
+#ifndef VMM_ARM64_FDT_H
+#define VMM_ARM64_FDT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arm64_fdt_params {
+	uint64_t ram_base, ram_size;
+	unsigned int nr_cpus;
+	const uint64_t *mpidr;		/* nr_cpus entries, MPIDR_EL1 values */
+	const char *psci_method;	/* "hvc" or "smc" */
+	uint32_t psci_version;		/* major << 16 | minor */
+	const char *bootargs;
+	uint64_t initrd_start, initrd_size;	/* size 0: no initrd */
+};
+
+/* 0, or a negative errno (-ENOSPC when buf is too small). */
+int arm64_fdt_build(const struct arm64_fdt_params *p, void *buf, size_t size);
+
+#endif

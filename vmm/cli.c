@@ -1,0 +1,173 @@
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_SECCOMP = 0x100,
+	OPT_AUDIT,
+	OPT_VERSION,
+	OPT_DEBUG_FORBIDDEN,
+};
+
+static const struct option long_opts[] = {
+	{ "kernel",	required_argument, NULL, 'k' },
+	{ "initrd",	required_argument, NULL, 'i' },
+	{ "cmdline",	required_argument, NULL, 'p' },
+	{ "cpus",	required_argument, NULL, 'c' },
+	{ "mem",	required_argument, NULL, 'm' },
+	{ "config",	required_argument, NULL, 'f' },
+	{ "audit",	required_argument, NULL, OPT_AUDIT },
+	{ "seccomp",	required_argument, NULL, OPT_SECCOMP },
+	{ "verbose",	no_argument,	   NULL, 'v' },
+	{ "help",	no_argument,	   NULL, 'h' },
+	{ "version",	no_argument,	   NULL, OPT_VERSION },
+	/* Test hook, undocumented in --help: a forbidden syscall after the
+	 * seccomp filter is installed must kill the VMM. */
+	{ "debug-forbidden-syscall", no_argument, NULL, OPT_DEBUG_FORBIDDEN },
+	{ NULL, 0, NULL, 0 },
+};
+
+const char *cli_usage_text(void)
+{
+	return
+"usage: vmm --kernel IMAGE [options]\n"
+"\n"
+"Boot an arm64 guest on /dev/kvm with a policy over its SMCCC (SMC/HVC) calls.\n"
+"\n"
+"  -k, --kernel IMAGE   arm64 Linux Image (or a test guest with an Image header)\n"
+"  -i, --initrd FILE    initial ramdisk, passed in /chosen\n"
+"  -p, --cmdline S      kernel command line; replaces the default\n"
+"                       (\"console=ttyS0 earlycon\"); \"+S\" appends S to it\n"
+"  -c, --cpus N         number of vCPUs (1-64, default 1)\n"
+"  -m, --mem SIZE       guest RAM, e.g. 256M, 1G (default 256M, multiple of 2M)\n"
+"  -f, --config FILE    SMCCC policy (default: the built-in default policy,\n"
+"                       the same as configs/default.conf)\n"
+"      --audit FILE     one JSON object per forwarded call (\"-\": stderr)\n"
+"      --seccomp MODE   kill (default), log (debug: report, do not kill),\n"
+"                       off (debug: no sandbox)\n"
+"  -v, --verbose        log setup steps and every forwarded call\n"
+"  -h, --help           this text\n"
+"      --version        print the version\n"
+"\n"
+"Console: the guest's UART is on stdout; stdin goes to the guest. On a\n"
+"terminal, Ctrl-A x quits, Ctrl-A a sends Ctrl-A.\n"
+"\n"
+"Exit status: 0 guest powered off (or reset with on_reset = exit),\n"
+"1 VMM error (arguments, config, image, KVM), 2 guest crash or unhandled\n"
+"exit, 3 guest reported a panic, 128+N ended by signal N.\n";
+}
+
+int cli_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	unsigned int shift = 0;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case '\0': break;
+	default: return -EINVAL;
+	}
+	if (*end == 'i' || *end == 'b' || *end == 'B')
+		end += (*end == 'i' && (end[1] == 'B')) ? 2 : 1;
+	if (*end || (v << shift) >> shift != v)
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
+static int parse_cpus(const char *s, unsigned int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > VMM_MAX_CPUS)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int parse_seccomp(const char *s, enum seccomp_mode *out)
+{
+	static const char *const names[] = {
+		[SECCOMP_MODE_KILL] = "kill",
+		[SECCOMP_MODE_LOG] = "log",
+		[SECCOMP_MODE_OFF] = "off",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*out = (enum seccomp_mode)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
+
+int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, size_t errlen)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->cpus = 1;
+	o->mem = VMM_DEFAULT_MEM;
+	o->seccomp = SECCOMP_MODE_KILL;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:f:vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o->kernel = optarg; break;
+		case 'i': o->initrd = optarg; break;
+		case 'p': o->cmdline = optarg; break;
+		case 'f': o->config = optarg; break;
+		case OPT_AUDIT: o->audit = optarg; break;
+		case 'v': o->verbose = true; break;
+		case 'h': o->help = true; return 0;
+		case OPT_VERSION: o->version = true; return 0;
+		case OPT_DEBUG_FORBIDDEN: o->debug_forbidden_syscall = true; break;
+		case 'c':
+			if (parse_cpus(optarg, &o->cpus))
+				fail("--cpus '%s': expected a number from 1 to %d", optarg, VMM_MAX_CPUS);
+			break;
+		case 'm':
+			if (cli_parse_size(optarg, &o->mem))
+				fail("--mem '%s': expected a size such as 256M or 1G", optarg);
+			if (o->mem < VMM_MIN_MEM || o->mem > VMM_MAX_MEM || o->mem % (2ULL << 20))
+				fail("--mem '%s': must be a multiple of 2M from 16M to 64G", optarg);
+			break;
+		case OPT_SECCOMP:
+			if (parse_seccomp(optarg, &o->seccomp))
+				fail("--seccomp '%s': expected kill, log or off", optarg);
+			break;
+		case ':':
+			fail("%s: missing argument", argv[optind - 1]);
+		default:
+			if (optopt)
+				fail("unknown option '-%c' (see --help)", optopt);
+			fail("unknown option '%s' (see --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		fail("unexpected argument '%s' (see --help)", argv[optind]);
+	if (!o->kernel)
+		fail("--kernel IMAGE is required (see --help)");
+	return 0;
+}

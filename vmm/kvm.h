@@ -1,0 +1,80 @@
+/*
+ * The VM: /dev/kvm, the VM fd, guest RAM and the VM's lifecycle.  A thin
+ * layer in the spirit of kvmtool's kvm__ and the KVM selftests' helpers:
+ * setup helpers die with the ioctl's name and errno; run-time paths return
+ * a negative errno.
+ */
+#ifndef VMM_KVM_H
+#define VMM_KVM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+
+#include "util.h"
+
+struct kvm_cpu;
+struct policy;
+struct psci;
+struct audit;
+
+/* Setup-time ioctl: dies with "vmm: NAME: strerror" on failure. */
+#define kvm_ioctl(fd, cmd, arg) __kvm_ioctl(fd, cmd, (unsigned long)(arg), #cmd)
+int __kvm_ioctl(int fd, unsigned long cmd, unsigned long arg, const char *name);
+
+struct kvm {
+	int sys_fd;
+	int vm_fd;
+	int vcpu_mmap_size;
+	unsigned int ipa_bits;
+
+	void *ram;
+	uint64_t ram_start;
+	uint64_t ram_size;
+
+	unsigned int nr_cpus;
+	struct kvm_cpu **cpus;
+
+	/* Policy over forwarded SMCCC calls; psci is NULL when PSCI is KVM's. */
+	const struct policy *policy;
+	struct psci *psci;
+	struct audit *audit;
+
+	/* Where the boot vCPU starts, for boot and reset. */
+	uint64_t entry;
+	uint64_t fdt_addr;
+
+	/* Lifecycle, under lock: vCPU threads wait on cond while parked. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool started;			/* vCPU threads held until the sandbox is in */
+	bool stopping;
+	int exit_status;
+	bool reset_pending;		/* SYSTEM_RESET with on_reset = restart */
+	unsigned int nr_quiesced;	/* vCPU threads waiting for the reset */
+	pthread_t main_thread;		/* told of state changes by SIGUSR2 */
+
+	int vgic_fd;
+};
+
+/* Open /dev/kvm and check the API version and every capability we need. */
+int kvm__open(struct kvm *kvm);
+/* Create the VM with an IPA space large enough for ram_size. */
+int kvm__create_vm(struct kvm *kvm, uint64_t ram_start, uint64_t ram_size);
+/* Host pointer for guest physical [gpa, gpa + len), or NULL if not all RAM. */
+void *kvm__gpa_to_hva(struct kvm *kvm, uint64_t gpa, uint64_t len);
+bool kvm__gpa_in_ram(const struct kvm *kvm, uint64_t gpa, uint64_t len);
+
+/* End the VM with status (the first caller's status wins) and kick vCPUs. */
+void kvm__stop(struct kvm *kvm, int status);
+bool kvm__stopping(struct kvm *kvm);
+/* Make every vCPU thread leave KVM_RUN and look at the VM state, and tell
+ * the main thread (VMM_NOTIFY_SIGNAL). Called with kvm->lock held. */
+void kvm__kick_all(struct kvm *kvm);
+
+/* The main thread's "the VM state changed" signal. */
+#define VMM_NOTIFY_SIGNAL SIGUSR2
+
+#endif

@@ -1,0 +1,18 @@
+/* Guest SYSTEM_RESET: exit, or restart the guest from its boot state. */
+#ifndef VMM_RESET_H
+#define VMM_RESET_H
+
+#include <stdbool.h>
+
+struct kvm;
+struct boot_files;
+
+/* From a vCPU thread: true when the VM stops (on_reset = exit). */
+bool vm__reset_or_stop(struct kvm *kvm);
+/* From the main thread on VMM_NOTIFY_SIGNAL: finish a pending reset once
+ * every vCPU thread has stopped. */
+void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot);
+/* Point the vCPUs at the boot state: vCPU 0 at the kernel, others off. */
+void vm__set_boot_state(struct kvm *kvm);
+
+#endif
