@@ -63,6 +63,18 @@ static char *make_cmdline(const char *arg)
 	return s;
 }
 
+static void check_kernel(struct boot_files *b, uint64_t size)
+{
+	unsigned char hdr[ARM64_IMAGE_HEADER_SIZE] = { 0 };
+	const char *why = "";
+	ssize_t n = pread(b->kernel_fd, hdr, sizeof(hdr), 0);
+
+	if (n < 0)
+		die_errno(-errno, "read %s", b->kernel);
+	if (arm64_image_parse(hdr, sizeof(hdr), size, &b->image, &why))
+		die("kernel %s: %s", b->kernel, why);
+}
+
 void boot__open(struct boot_files *b, const struct vmm_options *o)
 {
 	uint64_t size;
@@ -79,18 +91,6 @@ void boot__open(struct boot_files *b, const struct vmm_options *o)
 	b->cmdline = make_cmdline(o->cmdline);
 	if (!b->cmdline)
 		die("command line: out of memory");
-}
-
-static void check_kernel(struct boot_files *b, uint64_t size)
-{
-	unsigned char hdr[ARM64_IMAGE_HEADER_SIZE] = { 0 };
-	const char *why = "";
-	ssize_t n = pread(b->kernel_fd, hdr, sizeof(hdr), 0);
-
-	if (n < 0)
-		die_errno(-errno, "read %s", b->kernel);
-	if (arm64_image_parse(hdr, sizeof(hdr), size, &b->image, &why))
-		die("kernel %s: %s", b->kernel, why);
 }
 
 static uint64_t load_kernel(struct kvm *kvm, const struct boot_files *b, uint64_t reserve)

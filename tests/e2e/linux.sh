@@ -1,0 +1,54 @@
+#!/bin/sh
+# Real Linux under ./vmm: SMP through the VMM's PSCI, a shell typed into
+# through the console, poweroff; with the seccomp sandbox on.
+. /opt/vmm/tests/lib.sh
+LINUX=/opt/vmm/linux
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+	i=0
+	while [ $i -lt "$3" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 1; i=$((i + 1))
+	done
+	return 1
+}
+
+# linux_boot DESC CPUS CONFIG
+linux_boot() {
+	desc=$1; cpus=$2; conf=$3
+	name=$(echo "$desc" | tr -c 'a-zA-Z0-9\n' '_')
+	out=$OUT/$name.out
+	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
+	( timeout -s KILL 400 "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
+		--cmdline "+quiet" --cpus "$cpus" --mem 512M --config "$conf" -v \
+		<"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
+	exec 3>"$OUT/in"
+	why=""
+	if ! wait_for "$out" '^linux-guest: ready' 300; then
+		why="no shell within 300 s"
+	else
+		echo 'echo "answer=$((6*7))"' >&3
+		wait_for "$out" '^answer=42' 60 || why="the command typed into the guest shell did not run"
+		echo 'poweroff -f' >&3
+	fi
+	exec 3>&-
+	wait
+	show "$out"
+	st=$(cat "$OUT/status" 2>/dev/null)
+	online=$(sed -n 's/^linux-guest: cpus online: //p' "$out" | tr -d '\r')
+	want_online=0; [ "$cpus" -gt 1 ] && want_online="0-$((cpus - 1))"
+	cpu_on=$(grep -c 'x0=0xc4000003 .*-> psci' "$out")
+	warns=$(sed -n 's/^linux-guest: dmesg warnings: //p' "$out" | tr -d '\r')
+	if [ -n "$why" ]; then not_ok "$desc" "$why"
+	elif [ "$st" != 0 ]; then not_ok "$desc" "vmm exit status '$st' after poweroff, expected 0"
+	elif [ "$online" != "$want_online" ]; then not_ok "$desc" "guest CPUs online '$online', expected $want_online"
+	elif [ "$cpu_on" != "$((cpus - 1))" ]; then not_ok "$desc" "$cpu_on forwarded CPU_ON calls in the VMM log, expected $((cpus - 1))"
+	elif [ "$warns" != 0 ]; then not_ok "$desc" "guest dmesg has $warns device tree/PSCI warnings"
+	else ok "$desc"
+	fi
+}
+
+linux_boot "Linux, 1 vCPU, userspace PSCI over HVC, seccomp on" 1 "$CONFIGS/default.conf"
+linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on" 4 "$CONFIGS/default.conf"
+linux_boot "Linux, 4 vCPUs, userspace PSCI over SMC, seccomp on" 4 "$CONFIGS/smc.conf"
