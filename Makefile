@@ -51,7 +51,7 @@ UAPI := $(BUILD)/uapi
 ifeq ($(HOSTARCH),aarch64)
 A64_CC      := $(CROSS_COMPILE)gcc
 A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(shell pkg-config --cflags libfdt libseccomp inih 2>/dev/null)
-A64_LDLIBS  := $(shell pkg-config --libs libfdt libseccomp inih 2>/dev/null || echo -lfdt -lseccomp -linih) -lpthread
+A64_LDLIBS  := $(shell pkg-config --libs libfdt libseccomp inih yajl 2>/dev/null || echo -lfdt -lseccomp -linih -lyajl) -lpthread
 A64_LDFLAGS :=
 VMM_BIN     := $(BUILD)/aarch64/vmm
 else
@@ -59,7 +59,7 @@ A64_CC      := $(CROSS_COMPILE)gcc
 A64_SYSROOT := $(CACHE)/arm64/usr
 A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) -isystem $(UAPI) -isystem $(A64_SYSROOT)/include
 A64_LDFLAGS := -static -L$(A64_SYSROOT)/lib/aarch64-linux-gnu
-A64_LDLIBS  := -lfdt -lseccomp -linih -lpthread
+A64_LDLIBS  := -lfdt -lseccomp -linih -lyajl_s -lpthread
 VMM_BIN     := $(BUILD)/aarch64/vmm
 endif
 A64_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(VMM_SRCS)) $(BUILD)/aarch64/obj/gen/default-policy.o

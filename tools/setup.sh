@@ -58,7 +58,7 @@ EOF
 	updated=0
 fi
 
-pkgs="build-essential pkg-config check libfdt-dev libseccomp-dev libinih-dev
+pkgs="build-essential pkg-config check libfdt-dev libseccomp-dev libinih-dev libyajl-dev
       clang libclang-rt-14-dev cpio python3"
 if [ "$host_arch" = amd64 ]; then
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
@@ -105,7 +105,7 @@ fetch_arm64() {	# package-name
 }
 
 if [ "$host_arch" = amd64 ]; then
-	for p in libfdt-dev libseccomp-dev libinih-dev busybox-static; do
+	for p in libfdt-dev libseccomp-dev libinih-dev libyajl-dev busybox-static; do
 		fetch_arm64 $p
 	done
 	if ! ls "$CACHE"/arm64/boot/vmlinuz-* >/dev/null 2>&1; then

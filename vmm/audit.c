@@ -1,57 +1,204 @@
 /*
- * What happened to forwarded calls: a debug log line each (-v), counters per
- * verdict for the summary on exit and on SIGUSR1.  Bounded: counters only.
+ * What happened to forwarded calls: an audit trail of one JSON object per
+ * call (written with yajl's generator into a fixed buffer: no allocation per
+ * call, so a flood cannot grow memory), a debug line each with -v, and
+ * counters per rule and per verdict for the summary on exit and SIGUSR1.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
 
+#include "../policy/describe.h"
 #include "../policy/policy.h"
 #include "audit.h"
 #include "util.h"
 
-#define NR_VERDICTS (POLICY_VERDICT_NOT_FORWARDED + 1)
+#define NR_VERDICTS	(POLICY_VERDICT_NOT_FORWARDED + 1)
+#define AUDIT_RECORD_MAX 1024
 
 struct audit {
 	const struct policy *policy;
+	int fd;				/* -1: no audit trail */
+	pthread_mutex_t lock;		/* the generator and its buffer */
+	yajl_gen gen;
+	char buf[AUDIT_RECORD_MAX];
+	size_t len;
+	bool overflow;
+	size_t nr_rules;
+	atomic_ulong *per_rule;		/* nr_rules + 1: the last is "no rule" */
 	atomic_ulong verdicts[NR_VERDICTS];
 };
+
+static void audit_print(void *ctx, const char *s, size_t len)
+{
+	struct audit *a = ctx;
+
+	if (len > sizeof(a->buf) - a->len) {
+		a->overflow = true;
+		return;
+	}
+	memcpy(a->buf + a->len, s, len);
+	a->len += len;
+}
 
 struct audit *audit__create(const struct policy *p, const char *path)
 {
 	struct audit *a = calloc(1, sizeof(*a));
 
-	(void)path;
 	if (!a)
 		die("audit: out of memory");
 	a->policy = p;
+	a->fd = -1;
+	a->nr_rules = policy_nr_rules(p);
+	a->per_rule = calloc(a->nr_rules + 1, sizeof(*a->per_rule));
+	if (!a->per_rule)
+		die("audit: out of memory");
+	pthread_mutex_init(&a->lock, NULL);
+	if (!path)
+		return a;
+	if (!strcmp(path, "-"))
+		a->fd = STDERR_FILENO;
+	else
+		a->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (a->fd < 0)
+		die_errno(-errno, "--audit %s", path);
+	a->gen = yajl_gen_alloc(NULL);
+	if (!a->gen || !yajl_gen_config(a->gen, yajl_gen_print_callback, audit_print, a))
+		die("--audit: cannot set up the JSON generator");
 	return a;
+}
+
+/* Index of rule r among the policy's sorted rules, by binary search. */
+static size_t rule_index(const struct audit *a, const struct policy_rule *r)
+{
+	size_t lo = 0, hi = a->nr_rules;
+	uint32_t first;
+
+	if (!r)
+		return a->nr_rules;
+	first = policy_rule_first(r);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (policy_rule_first(policy_rule_at(a->policy, mid)) < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < a->nr_rules ? lo : a->nr_rules;
+}
+
+static void gen_str(yajl_gen g, const char *s)
+{
+	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+static void gen_hex(yajl_gen g, const char *key, uint64_t v)
+{
+	char hex[24];
+
+	gen_str(g, key);
+	snprintf(hex, sizeof(hex), "0x%" PRIx64, v);
+	gen_str(g, hex);
+}
+
+static void write_record(struct audit *a, const struct policy_call *c,
+			 const struct policy_result *r)
+{
+	yajl_gen g = a->gen;
+	const char *fn = smccc_fid_name((uint32_t)c->x[0]);
+	struct timespec ts;
+	char when[40];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(when, sizeof(when), "%lld.%09ld", (long long)ts.tv_sec, ts.tv_nsec);
+
+	pthread_mutex_lock(&a->lock);
+	a->len = 0;
+	a->overflow = false;
+	yajl_gen_reset(g, NULL);
+	yajl_gen_map_open(g);
+	gen_str(g, "time");
+	yajl_gen_number(g, when, strlen(when));
+	gen_str(g, "vcpu");
+	yajl_gen_integer(g, c->vcpu);
+	gen_str(g, "conduit");
+	gen_str(g, c->conduit == POLICY_CONDUIT_SMC ? "smc" : "hvc");
+	gen_hex(g, "x0", c->x[0]);
+	gen_hex(g, "x1", c->x[1]);
+	gen_hex(g, "x2", c->x[2]);
+	gen_hex(g, "x3", c->x[3]);
+	gen_str(g, "function");
+	if (fn)
+		gen_str(g, fn);
+	else
+		yajl_gen_null(g);
+	gen_str(g, "decision");
+	gen_str(g, policy_verdict_name(r->verdict));
+	gen_str(g, "rule");
+	if (r->rule)
+		gen_str(g, policy_rule_name(r->rule));
+	else
+		yajl_gen_null(g);
+	gen_str(g, "line");
+	if (r->rule)
+		yajl_gen_integer(g, policy_rule_line(r->rule));
+	else
+		yajl_gen_null(g);
+	gen_hex(g, "ret", r->x[0]);
+	yajl_gen_map_close(g);
+	audit_print(a, "\n", 1);
+	if (!a->overflow && write(a->fd, a->buf, a->len) < 0) {
+		/* the trail's reader went away: keep the guest running */
+	}
+	pthread_mutex_unlock(&a->lock);
 }
 
 void audit__call(struct audit *a, const struct policy_call *c, const struct policy_result *r)
 {
 	if ((unsigned int)r->verdict < NR_VERDICTS)
 		atomic_fetch_add_explicit(&a->verdicts[r->verdict], 1, memory_order_relaxed);
-	pr_debug("vCPU %u: %s x0=0x%llx x1=0x%llx x2=0x%llx x3=0x%llx -> %s%s%s x0=0x%llx",
-		 c->vcpu, c->conduit == POLICY_CONDUIT_SMC ? "SMC" : "HVC",
-		 (unsigned long long)c->x[0], (unsigned long long)c->x[1],
-		 (unsigned long long)c->x[2], (unsigned long long)c->x[3],
-		 policy_verdict_name(r->verdict), r->rule ? " rule " : "",
-		 r->rule ? policy_rule_name(r->rule) : "", (unsigned long long)r->x[0]);
+	atomic_fetch_add_explicit(&a->per_rule[rule_index(a, r->rule)], 1, memory_order_relaxed);
+	if (a->fd >= 0)
+		write_record(a, c, r);
+	pr_debug("vCPU %u: %s x0=0x%" PRIx64 " x1=0x%" PRIx64 " x2=0x%" PRIx64 " x3=0x%" PRIx64
+		 " -> %s%s%s x0=0x%" PRIx64,
+		 c->vcpu, c->conduit == POLICY_CONDUIT_SMC ? "SMC" : "HVC", c->x[0], c->x[1],
+		 c->x[2], c->x[3], policy_verdict_name(r->verdict), r->rule ? " rule " : "",
+		 r->rule ? policy_rule_name(r->rule) : "", r->x[0]);
 }
 
 void audit__summary(struct audit *a)
 {
-	char line[256];
+	char line[512];
 	int n = 0;
 
 	for (unsigned int v = 0; v < NR_VERDICTS; v++) {
 		unsigned long k = atomic_load(&a->verdicts[v]);
 
-		if (k)
+		if (k && n < (int)sizeof(line))
 			n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
 				      policy_verdict_name(v), k);
 	}
-	if (n)
-		pr_info("forwarded SMCCC calls:%s", line);
+	if (!n)
+		return;
+	pr_info("forwarded SMCCC calls by decision:%s", line);
+	n = 0;
+	for (size_t i = 0; i <= a->nr_rules; i++) {
+		unsigned long k = atomic_load(&a->per_rule[i]);
+
+		if (k && n < (int)sizeof(line))
+			n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
+				      i < a->nr_rules ? policy_rule_name(policy_rule_at(a->policy, i)) :
+				      "(no rule)", k);
+	}
+	pr_info("forwarded SMCCC calls by rule:%s", line);
 }

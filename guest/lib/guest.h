@@ -1,0 +1,189 @@
+/*
+ * The guest library: everything a freestanding test guest needs.
+ *
+ * The guests run at EL1 with the MMU off, so every data access is
+ * Device-nGnRnE: no unaligned accesses (we build with -mstrict-align), no
+ * exclusives or atomics, and multi-byte DTB fields are read byte by byte.
+ */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/smccc.h"	/* SMCCC/PSCI constants (macros only) */
+
+/* Everything is inside one static image: no GOT indirection. */
+#pragma GCC visibility push(hidden)
+
+typedef uint8_t u8;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+
+#define GUEST_MAX_CPUS		128	/* secondary stacks and mailboxes */
+#define GUEST_SEC_STACK_SIZE	4096
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __noreturn	__attribute__((noreturn))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
+/* ---- start.S ---------------------------------------------------------- */
+extern char _text[], _end[];
+void secondary_entry(void);		/* CPU_ON entry point, x0 = context id */
+void guest_main(u64 dtb);		/* provided by each guest */
+void guest_secondary(u64 context_id);	/* provided by guests that use CPU_ON */
+
+/* ---- system registers --------------------------------------------------- */
+#define read_sysreg(r) ({ u64 __v; __asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
+#define write_sysreg(v, r) __asm__ volatile("msr " #r ", %0" : : "r"((u64)(v)))
+#define isb()		__asm__ volatile("isb" : : : "memory")
+#define dsb_sy()	__asm__ volatile("dsb sy" : : : "memory")
+#define dmb_sy()	__asm__ volatile("dmb sy" : : : "memory")
+#define sev()		__asm__ volatile("sev" : : : "memory")
+#define cpu_relax()	__asm__ volatile("yield" : : : "memory")
+
+static inline unsigned int current_el(void)
+{
+	return (read_sysreg(CurrentEL) >> 2) & 3;
+}
+
+/* MPIDR_EL1 affinity fields only (Aff3..Aff0), as PSCI and the DTB use them. */
+static inline u64 my_mpidr(void)
+{
+	return read_sysreg(mpidr_el1) & PSCI_MPIDR_AFF_MASK;
+}
+
+/* ---- timer.c ------------------------------------------------------------ */
+static inline u64 timer_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+static inline u64 timer_count(void)
+{
+	isb();
+	return read_sysreg(cntvct_el0);
+}
+u64 timer_us_to_ticks(u64 us);
+void udelay(u64 us);
+/* A deadline us microseconds from now, and whether it has passed. */
+u64 deadline_us(u64 us);
+int deadline_passed(u64 deadline);
+
+/* ---- string.c ----------------------------------------------------------- */
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+/* "0x..." hex or decimal, optional leading '-' (two's complement).
+ * Parses exactly len characters; returns 0 on success, -1 on junk. */
+int parse_u64(const char *s, size_t len, u64 *out);
+
+/* ---- printf.c ----------------------------------------------------------- */
+/* %d %i %u %x %X %c %s %p %%, with h/l/ll/z, flags - and 0, width, .prec / .* (for %s). */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+int printf(const char *fmt, ...) __printf(1, 2);
+void puts_raw(const char *s);
+
+/* ---- uart.c ------------------------------------------------------------- */
+/* Finds the console from the DTB (stdout-path, else the first ns16550a or
+ * arm,pl011 node).  With no DTB, writes blindly to offset 0 of a guessed
+ * base (0x09000000), where both UART kinds have their data register. */
+void uart_init(const void *fdt);
+void uart_putc(char c);
+const char *uart_describe(void);
+u64 uart_base(void);
+
+/* ---- fdt.c -------------------------------------------------------------- */
+#define FDT_MAGIC	0xd00dfeedU
+/* 0 if the blob looks like a usable DTB, else a negative FDT_ERR_*. */
+int fdt_check(const void *fdt, const char **why);
+u32 fdt_be32(const void *p);
+u64 fdt_be64(const void *p);
+u32 fdt_totalsize(const void *fdt);
+u32 fdt_version(const void *fdt);
+/* Node offsets are offsets into the structure block; < 0 means none. */
+int fdt_root(const void *fdt);
+int fdt_next_node(const void *fdt, int node, int *depth);
+int fdt_first_subnode(const void *fdt, int node);
+int fdt_next_subnode(const void *fdt, int node);
+int fdt_parent(const void *fdt, int node);
+const char *fdt_node_name(const void *fdt, int node);
+/* "/cpus/cpu@1"; a component without '@' also matches "name@unit". */
+int fdt_path_offset(const void *fdt, const char *path);
+int fdt_subnode(const void *fdt, int parent, const char *name, size_t len);
+const void *fdt_getprop(const void *fdt, int node, const char *name, int *len);
+const char *fdt_getprop_str(const void *fdt, int node, const char *name);
+int fdt_getprop_u32(const void *fdt, int node, const char *name, u32 *out);
+/* True if the node's compatible list holds compat. */
+int fdt_is_compatible(const void *fdt, int node, const char *compat);
+/* First node after 'from' (-1: from the start) compatible with compat. */
+int fdt_find_compatible(const void *fdt, int from, const char *compat);
+/* #address-cells / #size-cells that apply to node's reg (from its parent). */
+int fdt_addr_cells(const void *fdt, int node);
+int fdt_size_cells(const void *fdt, int node);
+/* The idx-th (address, size) pair of node's reg; 0 on success. */
+int fdt_reg(const void *fdt, int node, int idx, u64 *addr, u64 *size);
+/* Read 'cells' big-endian 32-bit cells as one number. */
+u64 fdt_read_cells(const void *p, int cells);
+/* Alias lookup or path: "serial0:115200n8" -> offset of the node. */
+int fdt_resolve_stdout(const void *fdt);
+
+/* ---- smccc.c ------------------------------------------------------------ */
+enum conduit { CONDUIT_NONE, CONDUIT_HVC, CONDUIT_SMC };
+struct smccc_res {
+	u64 a0, a1, a2, a3;
+};
+struct smccc_res smccc_call(enum conduit c, u64 x0, u64 x1, u64 x2, u64 x3,
+			    u64 x4, u64 x5, u64 x6, u64 x7);
+static inline u64 smccc0(enum conduit c, u64 fid, u64 a1, u64 a2, u64 a3)
+{
+	return smccc_call(c, fid, a1, a2, a3, 0, 0, 0, 0).a0;
+}
+const char *conduit_name(enum conduit c);
+enum conduit conduit_parse(const char *s, size_t len);
+/* The conduit the DTB's /psci "method" names (CONDUIT_NONE if none). */
+enum conduit psci_dtb_conduit(const void *fdt);
+/* SYSTEM_OFF through the DTB's conduit; prints a diag if it returns. */
+void __noreturn system_off(const void *fdt);
+/* A printable name for a PSCI return code ("ALREADY_ON"), or "". */
+const char *psci_ret_name(u64 ret);
+const char *psci_fn_name(u32 fid);
+
+/* ---- tap.c -------------------------------------------------------------- */
+/* Remembers the DTB (for power-off) and finds the console. */
+void tap_init(const void *fdt);
+void tap_plan(int n);
+/* "ok N - desc" or "not ok N - desc"; returns cond. */
+int tap_ok(int cond, const char *fmt, ...) __printf(2, 3);
+/* "ok N - desc # SKIP reason" (a pass by TAP rules). */
+void tap_skip(const char *reason, const char *fmt, ...) __printf(2, 3);
+void tap_diag(const char *fmt, ...) __printf(1, 2);
+void __noreturn tap_bail(const void *fdt, const char *fmt, ...) __printf(2, 3);
+/* Summary diag lines, "# guest: done", then SYSTEM_OFF. */
+void __noreturn tap_finish(const void *fdt);
+int tap_failed(void);
+
+/* ---- bootargs.c --------------------------------------------------------- */
+/* Bootargs are space-separated key=value tokens from /chosen/bootargs. */
+const char *bootargs_get(const void *fdt);
+/* The nth (0-based) value of key: returns 1 and sets *val and *len if found. */
+int bootargs_find(const char *args, const char *key, int nth,
+		  const char **val, size_t *len);
+int bootargs_count(const char *args, const char *key);
+/* "FID:VALUE" -> two numbers; 0 on success. */
+int parse_fid_value(const char *s, size_t len, u64 *fid, u64 *value);
+
+/* ---- exceptions (start.S + tap.c) -------------------------------------- */
+void guest_exception(u64 vector, u64 *regs);
+
+#pragma GCC visibility pop
+
+#endif
