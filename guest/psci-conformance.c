@@ -15,6 +15,8 @@
  *   psci_version=V       PSCI_VERSION must return V (without it: any valid
  *                        version passes)
  *   cpus=N               the DTB's /cpus must hold N cpu nodes (a test)
+ *   migrate=V            MIGRATE_INFO_TYPE must return V (default 2: no
+ *                        Trusted OS; -1 where the policy does not offer it)
  *   features=FID:V       PSCI_FEATURES(FID) must return V       (repeatable)
  *   ret=FID:V            a call with X0 = FID must return V in X0 (repeatable)
  *   upper=FID:V          a call with X0 = FID | 1 << 32 must return V
@@ -278,8 +280,8 @@ struct args {
 	const char *s;
 	int have_conduit, have_cpus, have_version, kernel;
 	enum conduit conduit;
-	u64 cpus, version;
-	int bad_conduit, bad_cpus, bad_version;
+	u64 cpus, version, migrate;
+	int bad_conduit, bad_cpus, bad_version, bad_migrate;
 	int nfeatures, nret, nupper;
 };
 
@@ -310,6 +312,8 @@ static void parse_args(const char *s, struct args *a)
 		a->kernel = len == 6 && !strncmp(val, "kernel", 6);
 	a->have_cpus = get_num(s, "cpus", &a->cpus, &a->bad_cpus);
 	a->have_version = get_num(s, "psci_version", &a->version, &a->bad_version);
+	a->migrate = PSCI_TOS_NOT_PRESENT_MP;
+	get_num(s, "migrate", &a->migrate, &a->bad_migrate);
 	a->nfeatures = bootargs_count(s, "features");
 	a->nret = bootargs_count(s, "ret");
 	a->nupper = bootargs_count(s, "upper");
@@ -319,6 +323,7 @@ static void report_unknown(const char *s)
 {
 	static const char *const known[] = {
 		"conduit", "psci", "psci_version", "cpus", "features", "ret", "upper",
+		"migrate",
 	};
 	const char *p;
 
@@ -492,11 +497,11 @@ void guest_main(u64 dtb)
 
 	if (!(ver >> 31) && (ver >> 16) >= 1) {
 		r = call(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0);
-		tap_ok(r == PSCI_TOS_NOT_PRESENT_MP,
-		       "MIGRATE_INFO_TYPE == 2 (no trusted OS migration) (got %s)",
-		       show(b1, r));
+		tap_ok(!a.bad_migrate && r == a.migrate,
+		       "MIGRATE_INFO_TYPE == 0x%llx (got %s)",
+		       (unsigned long long)a.migrate, show(b1, r));
 	} else {
-		tap_skip("PSCI < 1.0", "MIGRATE_INFO_TYPE == 2");
+		tap_skip("PSCI < 1.0", "MIGRATE_INFO_TYPE");
 	}
 
 	test_items(&a, "ret", a.nret);
