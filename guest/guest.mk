@@ -6,7 +6,8 @@ CROSS_COMPILE ?= aarch64-linux-gnu-
 GUEST_CC = $(CROSS_COMPILE)gcc
 GUEST_OBJCOPY = $(CROSS_COMPILE)objcopy
 
-GUEST_IMAGES := build/guest/boot-test.img build/guest/psci-conformance.img
+GUEST_IMAGES := build/guest/boot-test.img build/guest/psci-conformance.img \
+	build/guest/smccc-bench.img build/guest/hostile.img
 
 GUEST_CFLAGS = -ffreestanding -nostdlib -nostartfiles -mgeneral-regs-only \
 	-O2 -Wall -Wextra -Werror -std=gnu11 -g \

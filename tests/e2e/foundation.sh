@@ -19,3 +19,4 @@ printf 'ARMd' > /tmp/magic
 error_scenario "a kernel larger than --mem" "more than --mem" --kernel /tmp/big.img --mem 16M
 error_scenario "a bad --mem" "--mem" --kernel "$GUEST/boot-test.img" --mem 3M
 error_scenario "a missing config" "No such file" --kernel "$GUEST/boot-test.img" --config /nonexistent.conf
+finish

@@ -52,3 +52,4 @@ linux_boot() {
 linux_boot "Linux, 1 vCPU, userspace PSCI over HVC, seccomp on" 1 "$CONFIGS/default.conf"
 linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on" 4 "$CONFIGS/default.conf"
 linux_boot "Linux, 4 vCPUs, userspace PSCI over SMC, seccomp on" 4 "$CONFIGS/smc.conf"
+finish
