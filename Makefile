@@ -37,6 +37,7 @@ CFLAGS  ?= -O2 -g
 
 include policy/policy.mk
 include guest/guest.mk
+POLICY_SRCS += policy/describe.c
 
 VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/uart.c \
 	vmm/term.c vmm/smccc.c vmm/reset.c vmm/audit.c vmm/sandbox.c vmm/vmm.c \
@@ -106,8 +107,8 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
 # ---------------------------------------------------------------- host parts
 HOST_CC      ?= cc
-HOST_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(shell pkg-config --cflags check inih libfdt 2>/dev/null)
-HOST_LDLIBS  := $(shell pkg-config --libs inih libfdt 2>/dev/null) -lpthread
+HOST_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN)
+HOST_LDLIBS  := -linih -lfdt -lpthread
 SAN          := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
@@ -129,7 +130,20 @@ $(BUILD)/san/%: tests/unit/%.c $(SAN_OBJS)
 	@echo "  CCLD    $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Ipolicy -Ivmm -o $@ $^ $(CHECK_LIBS) $(HOST_LDLIBS)
 
-host-tools:
+# vmm-policy: the same parser and engine as the VMM, for any host.
+VMM_POLICY_SRCS := vmm-policy/vmm-policy.c vmm-policy/check.c vmm-policy/explain.c $(POLICY_SRCS)
+VMM_POLICY_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(VMM_POLICY_SRCS))
+
+$(BUILD)/host/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/vmm-policy: $(VMM_POLICY_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+
+host-tools: $(BUILD)/vmm-policy
 
 # ---------------------------------------------------------------- checks
 setup:
@@ -149,6 +163,26 @@ check:
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory e2e
 
+# ---------------------------------------------------------------- bench
+BOOT_TIMER := $(BUILD)/aarch64/boot-timer
+$(BOOT_TIMER): tests/bench/boot-timer.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(A64_CC) $(CFLAGS) $(WARN) -static -o $@ $<
+
+$(BUILD)/bench-decide: tests/bench/bench-decide.c $(POLICY_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O2 -Ipolicy -o $@ $^ $(HOST_LDLIBS)
+
+bench: vmm guests $(BOOT_TIMER) $(BUILD)/bench-decide
+	@echo "## Policy decision cost, host-native"
+	$(Q)$(BUILD)/bench-decide
+	$(Q)tools/mk-linux-initrd $(BUILD)/linux-guest.cpio.gz
+	$(Q)tools/arm64-host --add $$(ls $(CACHE)/arm64/boot/vmlinuz-* | head -n 1):/opt/vmm/linux/Image \
+		--add $(BUILD)/linux-guest.cpio.gz:/opt/vmm/linux/initrd.cpio.gz \
+		-- sh /opt/vmm/tests/bench.sh
+
 demo: vmm guests
 	$(Q)tools/arm64-host -- sh /opt/vmm/tests/demo.sh
 
@@ -156,6 +190,7 @@ demo: vmm guests
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vmm/configs $(DESTDIR)$(PREFIX)/share/vmm/guest
 	install -m 755 $(VMM_BIN) $(DESTDIR)$(PREFIX)/bin/vmm
+	install -m 755 $(BUILD)/vmm-policy $(DESTDIR)$(PREFIX)/bin/vmm-policy
 	install -m 644 configs/*.conf $(DESTDIR)$(PREFIX)/share/vmm/configs/
 	install -m 644 $(GUEST_IMAGES) $(DESTDIR)$(PREFIX)/share/vmm/guest/
 

@@ -69,7 +69,7 @@ START_TEST(no_initrd)
 }
 END_TEST
 
-START_TEST(cpus)
+START_TEST(cpu_nodes)
 {
 	int cpus, n = 0, off;
 
@@ -152,7 +152,7 @@ int main(void)
 
 	tcase_add_test(tc, memory_and_chosen);
 	tcase_add_test(tc, no_initrd);
-	tcase_add_test(tc, cpus);
+	tcase_add_test(tc, cpu_nodes);
 	tcase_add_test(tc, psci_node);
 	tcase_add_test(tc, devices);
 	tcase_add_test(tc, too_small_buffer);

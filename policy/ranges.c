@@ -1,0 +1,163 @@
+/*
+ * The rule table: sorted, disjoint function-ID ranges.  Lookup by binary
+ * search, and the list of ranges for KVM_ARM_VM_SMCCC_FILTER.
+ */
+#include <stdlib.h>
+
+#include "policy-internal.h"
+#include "smccc.h"
+
+bool policy_ranges_overlap(uint32_t a_first, uint32_t a_last, uint32_t b_first, uint32_t b_last)
+{
+	return a_first <= b_last && b_first <= a_last;
+}
+
+bool policy_range_has_32bit(uint32_t first, uint32_t last)
+{
+	/* Bit 30 is constant over the range only if bits 31:30 are. */
+	if (first >> 30 != last >> 30)
+		return true;
+	return !(first & SMCCC_SMC64);
+}
+
+static int cmp_rule(const void *a, const void *b)
+{
+	const struct policy_rule *ra = a, *rb = b;
+
+	return ra->first < rb->first ? -1 : ra->first > rb->first;
+}
+
+int policy_sort_rules(struct policy *p)
+{
+	if (p->nr_rules > 1)
+		qsort(p->rules, p->nr_rules, sizeof(p->rules[0]), cmp_rule);
+	/* The binary search reads only these 4-byte keys: 100,000 rules fit in
+	 * a core's L2 cache, so a lookup stays cheap as the policy grows. */
+	free(p->firsts);
+	p->firsts = malloc((p->nr_rules ? p->nr_rules : 1) * sizeof(*p->firsts));
+	if (!p->firsts)
+		return -1;
+	for (size_t i = 0; i < p->nr_rules; i++)
+		p->firsts[i] = p->rules[i].first;
+	return 0;
+}
+
+const struct policy_rule *policy_lookup(const struct policy *p, uint32_t fid)
+{
+	const uint32_t *base = p->firsts;
+	size_t n = p->nr_rules, i;
+
+	if (!n)
+		return NULL;
+	/* The last rule with first <= fid, by a branch-free binary search: a
+	 * guest's function IDs are unpredictable, mispredicted branches are not
+	 * free, and this keeps the cost of a decision flat as rules grow. */
+	while (n > 1) {
+		size_t half = n / 2;
+
+		base = base[half] <= fid ? base + half : base;
+		n -= half;
+	}
+	i = (size_t)(base - p->firsts);
+	if (p->firsts[i] > fid || fid > p->rules[i].last)
+		return NULL;
+	return &p->rules[i];
+}
+
+/* Accumulates ranges, merging a range into the previous one when they touch
+ * and share the action; counts every range, stores at most max. */
+struct emitter {
+	struct policy_filter_range *out;
+	size_t max, n;
+	bool pending;
+	uint32_t first, last;
+	enum policy_filter_action action;
+};
+
+static void flush(struct emitter *e)
+{
+	if (!e->pending)
+		return;
+	if (e->n < e->max)
+		e->out[e->n] = (struct policy_filter_range){
+			.base = e->first,
+			.nr = e->last - e->first + 1,
+			.action = e->action,
+		};
+	e->n++;
+	e->pending = false;
+}
+
+static void emit(struct emitter *e, uint32_t first, uint32_t last, enum policy_filter_action a)
+{
+	if (e->pending && e->action == a && (uint64_t)e->last + 1 == first) {
+		e->last = last;
+		return;
+	}
+	flush(e);
+	e->pending = true;
+	e->first = first;
+	e->last = last;
+	e->action = a;
+}
+
+/* Emit [first, last] minus KVM's reserved ranges. */
+static void emit_unreserved(struct emitter *e, uint64_t first, uint64_t last,
+			    enum policy_filter_action a)
+{
+	static const uint32_t reserved[][2] = {
+		{ SMCCC_KVM_RESERVED32_FIRST, SMCCC_KVM_RESERVED32_LAST },
+		{ SMCCC_KVM_RESERVED64_FIRST, SMCCC_KVM_RESERVED64_LAST },
+	};
+	size_t i;
+
+	for (i = 0; i < 2 && first <= last; i++) {
+		if (last < reserved[i][0] || first > reserved[i][1])
+			continue;
+		if (first < reserved[i][0])
+			emit(e, (uint32_t)first, reserved[i][0] - 1, a);
+		first = (uint64_t)reserved[i][1] + 1;
+	}
+	if (first <= last)
+		emit(e, (uint32_t)first, (uint32_t)last, a);
+}
+
+size_t policy_filter_ranges(const struct policy *p, struct policy_filter_range *out, size_t max)
+{
+	struct emitter e = { .out = out, .max = out ? max : 0 };
+	uint64_t next = 0;	/* first ID not yet emitted */
+	size_t i;
+
+	for (i = 0; i < p->nr_rules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (r->first > next)
+			emit_unreserved(&e, next, r->first - 1, p->default_action);
+		emit_unreserved(&e, r->first, r->last, r->handler->filter);
+		next = (uint64_t)r->last + 1;
+	}
+	if (next <= 0xFFFFFFFFULL)
+		emit_unreserved(&e, next, 0xFFFFFFFFULL, p->default_action);
+	flush(&e);
+	return e.n;
+}
+
+size_t policy_nr_rules(const struct policy *p)
+{
+	return p->nr_rules;
+}
+
+const struct policy_rule *policy_rule_at(const struct policy *p, size_t i)
+{
+	return i < p->nr_rules ? &p->rules[i] : NULL;
+}
+
+const char *policy_rule_name(const struct policy_rule *r) { return r->name; }
+unsigned policy_rule_line(const struct policy_rule *r) { return r->line; }
+uint32_t policy_rule_first(const struct policy_rule *r) { return r->first; }
+uint32_t policy_rule_last(const struct policy_rule *r) { return r->last; }
+const char *policy_rule_action_name(const struct policy_rule *r) { return r->handler->name; }
+enum policy_filter_action policy_rule_filter_action(const struct policy_rule *r)
+{
+	return r->handler->filter;
+}
