@@ -184,7 +184,10 @@ bench: vmm guests $(BOOT_TIMER) $(BUILD)/bench-decide
 		-- sh /opt/vmm/tests/bench.sh
 
 demo: vmm guests
-	$(Q)tools/arm64-host -- sh /opt/vmm/tests/demo.sh
+	$(Q)tools/mk-linux-initrd $(BUILD)/linux-guest.cpio.gz
+	$(Q)tools/arm64-host --add $$(ls $(CACHE)/arm64/boot/vmlinuz-* | head -n 1):/opt/vmm/linux/Image \
+		--add $(BUILD)/linux-guest.cpio.gz:/opt/vmm/linux/initrd.cpio.gz \
+		-- sh /opt/vmm/tests/demo.sh
 
 # ---------------------------------------------------------------- install
 install: all

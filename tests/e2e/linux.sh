@@ -49,7 +49,42 @@ linux_boot() {
 	fi
 }
 
+# reboot_restart: with on_reset = restart, "reboot -f" boots the guest again
+# (RAM reloaded, secondaries off again); then poweroff ends the VMM with 0.
+reboot_restart() {
+	desc="Linux, 2 vCPUs, reboot -f restarts the guest (on_reset = restart), then poweroff"
+	out=$OUT/reboot.out
+	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
+	( timeout -s KILL 600 "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
+		--cmdline "+quiet" --cpus 2 --mem 512M --config "$CONFIGS/sip-return.conf" \
+		<"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
+	exec 3>"$OUT/in"
+	why=""
+	if ! wait_for "$out" '^linux-guest: ready' 300; then
+		why="no shell within 300 s"
+	else
+		echo 'reboot -f' >&3
+		i=0
+		while [ $i -lt 300 ] && [ "$(grep -c '^linux-guest: ready' "$out")" -lt 2 ]; do
+			sleep 1; i=$((i + 1))
+		done
+		[ "$(grep -c '^linux-guest: ready' "$out")" = 2 ] || why="the guest did not come back after reboot -f"
+		echo 'poweroff -f' >&3
+	fi
+	exec 3>&-
+	wait
+	show "$out"
+	st=$(cat "$OUT/status" 2>/dev/null)
+	if [ -n "$why" ]; then not_ok "$desc" "$why"
+	elif ! grep -q 'guest reset: restarting' "$out"; then not_ok "$desc" "the VMM did not report the restart"
+	elif [ "$(grep -c '^linux-guest: cpus online: 0-1' "$out")" != 2 ]; then not_ok "$desc" "both boots should see 2 CPUs"
+	elif [ "$st" != 0 ]; then not_ok "$desc" "vmm exit status '$st', expected 0"
+	else ok "$desc"
+	fi
+}
+
 linux_boot "Linux, 1 vCPU, userspace PSCI over HVC, seccomp on" 1 "$CONFIGS/default.conf"
 linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on" 4 "$CONFIGS/default.conf"
 linux_boot "Linux, 4 vCPUs, userspace PSCI over SMC, seccomp on" 4 "$CONFIGS/smc.conf"
+reboot_restart
 finish
