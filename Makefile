@@ -9,6 +9,7 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show the commands
 
+SHELL   := /bin/bash
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   := build
@@ -65,7 +66,7 @@ VMM_BIN     := $(BUILD)/aarch64/vmm
 endif
 A64_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(VMM_SRCS)) $(BUILD)/aarch64/obj/gen/default-policy.o
 
-.PHONY: all vmm guests check unit e2e demo bench fuzz install clean setup distclean
+.PHONY: all vmm guests check unit host-checks e2e demo bench fuzz install clean setup distclean host-tools
 all: vmm guests host-tools
 
 vmm: $(VMM_BIN)
@@ -146,6 +147,10 @@ $(BUILD)/vmm-policy: $(VMM_POLICY_OBJS)
 host-tools: $(BUILD)/vmm-policy
 
 # ---------------------------------------------------------------- checks
+# vmm-policy on every shipped and broken config, and the reference page.
+host-checks: $(BUILD)/vmm-policy
+	$(Q)tests/host/vmm-policy.sh $(BUILD)/vmm-policy
+
 setup:
 	$(Q)if [ "$$(id -u)" = 0 ]; then sh tools/setup.sh; \
 	else echo "make: not root: skipping tools/setup.sh (run it with sudo once)"; fi
@@ -161,7 +166,32 @@ check:
 	$(Q)$(MAKE) --no-print-directory setup
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory host-checks
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	$(Q)$(MAKE) --no-print-directory e2e
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer (clang) with ASan+UBSan.  New inputs go to build/fuzz; the seed
+# corpus in tests/fuzz/corpus is read, never written.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZERS      := $(BUILD)/fuzz/fuzz-config $(BUILD)/fuzz/fuzz-decide
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(POLICY_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) -g -O1 $(CSTD) $(WARN) -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Ipolicy -o $@ $^ $(HOST_LDLIBS)
+
+fuzz: $(FUZZERS)
+	$(Q)set -o pipefail; for f in config decide; do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$f; \
+		echo "== fuzz-$$f for $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz-$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus-$$f tests/fuzz/corpus/$$f \
+			2>&1 | { grep -E '^(Done|stat::number_of_executed_units|==.*ERROR|SUMMARY)' || true; } \
+			|| { echo "fuzz-$$f: FAILED (inputs in $(BUILD)/fuzz/)"; exit 1; }; \
+	done
 
 # ---------------------------------------------------------------- bench
 BOOT_TIMER := $(BUILD)/aarch64/boot-timer

@@ -73,8 +73,11 @@ enum policy_verdict {
 };
 const char *policy_verdict_name(enum policy_verdict v);
 
+/* SYSTEM_WARM_RESET is SYSTEM_RESET2's warm reset: what Linux asks for on
+ * panic with reboot=panic_warm (the VMM's default command line). */
 enum policy_platform_op { POLICY_OP_NONE, POLICY_OP_CPU_ON, POLICY_OP_CPU_OFF,
-			  POLICY_OP_SYSTEM_OFF, POLICY_OP_SYSTEM_RESET };
+			  POLICY_OP_SYSTEM_OFF, POLICY_OP_SYSTEM_RESET,
+			  POLICY_OP_SYSTEM_WARM_RESET };
 
 struct policy_result {
 	uint64_t x[4];			/* written back to X0..X3 */

@@ -270,7 +270,7 @@ static int64_t do_system_reset2(const struct policy_call *c, struct policy_resul
 		return PSCI_RET_NOT_SUPPORTED;	/* no vendor-specific resets */
 	if (type != PSCI_RESET2_SYSTEM_WARM_RESET)
 		return PSCI_RET_INVALID_PARAMETERS;
-	r->op = POLICY_OP_SYSTEM_RESET;
+	r->op = POLICY_OP_SYSTEM_WARM_RESET;
 	return PSCI_RET_INTERNAL_FAILURE;	/* only seen if the reset fails */
 }
 

@@ -86,6 +86,16 @@ static void explain_kernel_side(const struct policy *p, const struct policy_rule
 	}
 }
 
+static const char *const op_text[] = {
+	[POLICY_OP_NONE] = "",
+	[POLICY_OP_CPU_ON] = "the VMM starts the target vCPU at the entry point",
+	[POLICY_OP_CPU_OFF] = "the VMM parks the calling vCPU",
+	[POLICY_OP_SYSTEM_OFF] = "the VMM powers the guest off (exit status 0)",
+	[POLICY_OP_SYSTEM_RESET] = "the VMM resets the guest (on_reset: exit with 0, or restart)",
+	[POLICY_OP_SYSTEM_WARM_RESET] = "a warm reset, Linux's panic signal: exit status 3 "
+					"with on_reset = exit, else restart",
+};
+
 static struct psci *make_psci(const struct policy *p, unsigned int cpus)
 {
 	uint64_t mpidr[EXPLAIN_MAX_CPUS];
@@ -190,10 +200,7 @@ int cmd_explain(int argc, char **argv)
 		printf("returns: X0=0x%016" PRIx64 " (%" PRId64 ") X1=0x%" PRIx64 " X2=0x%" PRIx64
 		       " X3=0x%" PRIx64 "\n", res.x[0], (int64_t)res.x[0], res.x[1], res.x[2], res.x[3]);
 		if (res.op != POLICY_OP_NONE)
-			printf("then:    %s\n", res.op == POLICY_OP_CPU_ON ? "the VMM starts the target vCPU" :
-			       res.op == POLICY_OP_CPU_OFF ? "the VMM parks the calling vCPU" :
-			       res.op == POLICY_OP_SYSTEM_OFF ? "the VMM powers the guest off (exit 0)" :
-			       "the VMM resets the guest (on_reset decides: exit or restart)");
+			printf("then:    %s\n", op_text[res.op]);
 		if (psci)
 			psci_free(psci);
 	}

@@ -9,10 +9,10 @@
 #include "reset.h"
 #include "util.h"
 
-bool vm__reset_or_stop(struct kvm *kvm)
+bool vm__reset_or_stop(struct kvm *kvm, bool warm)
 {
 	if (policy_on_reset(kvm->policy) == POLICY_RESET_EXIT) {
-		kvm__stop(kvm, VMM_EXIT_RESET);
+		kvm__stop(kvm, warm ? VMM_EXIT_PANIC : VMM_EXIT_RESET);
 		return true;
 	}
 	pthread_mutex_lock(&kvm->lock);

@@ -7,8 +7,12 @@
 struct kvm;
 struct boot_files;
 
-/* From a vCPU thread: true when the VM stops (on_reset = exit). */
-bool vm__reset_or_stop(struct kvm *kvm);
+/*
+ * From a vCPU thread: true when the VM stops (on_reset = exit).  warm: the
+ * guest asked for SYSTEM_RESET2's warm reset, which the default Linux
+ * command line (reboot=panic_warm) makes the sign of a panic: exit status 3.
+ */
+bool vm__reset_or_stop(struct kvm *kvm, bool warm);
 /* From the main thread on VMM_NOTIFY_SIGNAL: finish a pending reset once
  * every vCPU thread has stopped. */
 void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot);

@@ -40,7 +40,10 @@ static int apply_op(struct kvm_cpu *cpu, const struct policy_result *r)
 		return -1;
 	case POLICY_OP_SYSTEM_RESET:
 		pr_debug("vCPU %u: PSCI SYSTEM_RESET", cpu->id);
-		return vm__reset_or_stop(kvm) ? -1 : 0;
+		return vm__reset_or_stop(kvm, false) ? -1 : 0;
+	case POLICY_OP_SYSTEM_WARM_RESET:
+		pr_info("vCPU %u: PSCI SYSTEM_RESET2 warm reset (a Linux guest's panic)", cpu->id);
+		return vm__reset_or_stop(kvm, true) ? -1 : 0;
 	}
 	return 0;
 }
@@ -84,9 +87,14 @@ int kvm_cpu__handle_system_event(struct kvm_cpu *cpu)
 		pr_debug("vCPU %u: system event: shutdown", cpu->id);
 		kvm__stop(kvm, VMM_EXIT_POWEROFF);
 		return -1;
-	case KVM_SYSTEM_EVENT_RESET:
-		pr_debug("vCPU %u: system event: reset", cpu->id);
-		return vm__reset_or_stop(kvm) ? -1 : 0;
+	case KVM_SYSTEM_EVENT_RESET: {
+		/* KVM's own PSCI: SYSTEM_RESET2 is flagged (api.rst, KVM_EXIT_SYSTEM_EVENT). */
+		bool warm = cpu->run->system_event.ndata &&
+			    (cpu->run->system_event.data[0] & KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2);
+
+		pr_debug("vCPU %u: system event: %s", cpu->id, warm ? "warm reset" : "reset");
+		return vm__reset_or_stop(kvm, warm) ? -1 : 0;
+	}
 	case KVM_SYSTEM_EVENT_CRASH:
 		pr_err("vCPU %u: the guest reported a crash", cpu->id);
 		kvm_cpu__dump(cpu);

@@ -87,4 +87,31 @@ linux_boot "Linux, 1 vCPU, userspace PSCI over HVC, seccomp on" 1 "$CONFIGS/defa
 linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on" 4 "$CONFIGS/default.conf"
 linux_boot "Linux, 4 vCPUs, userspace PSCI over SMC, seccomp on" 4 "$CONFIGS/smc.conf"
 reboot_restart
+
+# A guest kernel panic (sysrq c): with the default command line Linux resets
+# with SYSTEM_RESET2 warm, which the VMM reports as exit status 3.
+panic_exit() {
+	desc="Linux kernel panic ends the VMM with status 3"
+	out=$OUT/panic.out
+	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
+	( timeout -s KILL 400 "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
+		--cmdline "+quiet" --mem 512M --config "$CONFIGS/default.conf" \
+		<"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
+	exec 3>"$OUT/in"
+	why=""
+	if wait_for "$out" '^linux-guest: ready' 300; then
+		echo 'echo c > /proc/sysrq-trigger' >&3
+	else
+		why="no shell within 300 s"
+	fi
+	exec 3>&-
+	wait
+	show "$out"
+	st=$(cat "$OUT/status" 2>/dev/null)
+	if [ -n "$why" ]; then not_ok "$desc" "$why"
+	elif [ "$st" != 3 ]; then not_ok "$desc" "vmm exit status '$st', expected 3"
+	else ok "$desc"
+	fi
+}
+panic_exit
 finish

@@ -338,14 +338,14 @@ START_TEST(test_system_off_reset)
 	ck_assert_int_eq(r.op, POLICY_OP_SYSTEM_RESET);
 
 	psci(0, PSCI_SYSTEM_RESET2, PSCI_RESET2_SYSTEM_WARM_RESET, 0, 0, &r);
-	ck_assert_int_eq(r.op, POLICY_OP_SYSTEM_RESET);
+	ck_assert_int_eq(r.op, POLICY_OP_SYSTEM_WARM_RESET);
 	/* reset_type is a uint32: junk above it is invalid in SMC64 ... */
 	ck_assert_int_eq(psci(0, PSCI_SYSTEM_RESET2_64, 0xFFFFFFFF00000000ULL, 0x1234, 0, &r),
 			 PSCI_RET_INVALID_PARAMETERS);
 	ck_assert_int_eq(r.op, POLICY_OP_NONE);
 	/* ... and ignored in SMC32 */
 	psci(0, PSCI_SYSTEM_RESET2, 0xFFFFFFFF00000000ULL, 0x1234, 0, &r);
-	ck_assert_int_eq(r.op, POLICY_OP_SYSTEM_RESET);
+	ck_assert_int_eq(r.op, POLICY_OP_SYSTEM_WARM_RESET);
 	ck_assert_int_eq(psci(0, PSCI_SYSTEM_RESET2, 1, 0, 0, &r), PSCI_RET_INVALID_PARAMETERS);
 	ck_assert_int_eq(r.op, POLICY_OP_NONE);
 	ck_assert_int_eq(psci(0, PSCI_SYSTEM_RESET2, 0x7FFFFFFF, 0, 0, NULL),

@@ -25,7 +25,7 @@ int arm64_image_parse(const void *buf, size_t len, uint64_t file_size, struct ar
 	const unsigned char *h = buf;
 
 	if (len < ARM64_IMAGE_HEADER_SIZE || file_size < ARM64_IMAGE_HEADER_SIZE) {
-		*why = "too short for an arm64 Image header";
+		*why = "not an arm64 Image (shorter than the 64-byte header)";
 		return -ENOEXEC;
 	}
 	if (le32(h + 56) != ARM64_IMAGE_MAGIC) {
