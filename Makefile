@@ -150,6 +150,7 @@ host-tools: $(BUILD)/vmm-policy
 # vmm-policy on every shipped and broken config, and the reference page.
 host-checks: $(BUILD)/vmm-policy
 	$(Q)tests/host/vmm-policy.sh $(BUILD)/vmm-policy
+	$(Q)tests/host/docs.sh
 
 setup:
 	$(Q)if [ "$$(id -u)" = 0 ]; then sh tools/setup.sh; \

@@ -114,7 +114,8 @@ static void write_record(struct audit *a, const struct policy_call *c,
 			 const struct policy_result *r)
 {
 	yajl_gen g = a->gen;
-	const char *fn = smccc_fid_name((uint32_t)c->x[0]);
+	/* An X0 with upper bits set names no function (DEN 0028 2.5). */
+	const char *fn = c->x[0] >> 32 ? NULL : smccc_fid_name((uint32_t)c->x[0]);
 	struct timespec ts;
 	char when[40];
 

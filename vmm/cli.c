@@ -41,25 +41,26 @@ const char *cli_usage_text(void)
 "\n"
 "  -k, --kernel IMAGE   arm64 Linux Image (or a test guest with an Image header)\n"
 "  -i, --initrd FILE    initial ramdisk, passed in /chosen\n"
-"  -p, --cmdline S      kernel command line; replaces the default\n"
-"                       (\"console=ttyS0 earlycon\"); \"+S\" appends S to it\n"
+"  -p, --cmdline S      kernel command line; replaces the default (\"console=ttyS0\n"
+"                       earlycon panic=-1 reboot=panic_warm\"); \"+S\" appends S\n"
 "  -c, --cpus N         number of vCPUs (1-64, default 1)\n"
 "  -m, --mem SIZE       guest RAM, e.g. 256M, 1G (default 256M, multiple of 2M)\n"
 "  -f, --config FILE    SMCCC policy (default: the built-in default policy,\n"
 "                       the same as configs/default.conf)\n"
 "      --audit FILE     one JSON object per forwarded call (\"-\": stderr)\n"
-"      --seccomp MODE   kill (default), log (debug: report, do not kill),\n"
-"                       off (debug: no sandbox)\n"
+"      --seccomp MODE   kill (default), log (debug: report and fail a forbidden\n"
+"                       syscall instead of killing), off (debug: no sandbox)\n"
 "  -v, --verbose        log setup steps and every forwarded call\n"
 "  -h, --help           this text\n"
 "      --version        print the version\n"
 "\n"
 "Console: the guest's UART is on stdout; stdin goes to the guest. On a\n"
-"terminal, Ctrl-A x quits, Ctrl-A a sends Ctrl-A.\n"
+"terminal, Ctrl-A x quits, Ctrl-A Ctrl-A sends one Ctrl-A.\n"
 "\n"
 "Exit status: 0 guest powered off (or reset with on_reset = exit),\n"
 "1 VMM error (arguments, config, image, KVM), 2 guest crash or unhandled\n"
-"exit, 3 guest reported a panic, 128+N ended by signal N.\n";
+"exit, 3 guest panic (SYSTEM_RESET2 warm reset: a Linux panic with the default\n"
+"command line), 128+N ended by signal N (143 SIGTERM, 130 SIGINT).\n";
 }
 
 int cli_parse_size(const char *s, uint64_t *out)

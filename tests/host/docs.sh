@@ -1,0 +1,30 @@
+#!/bin/bash
+# The README and --help against the code: every option, every allowed
+# syscall, every exit status is documented.  TAP.
+set -u
+cd "$(dirname "$0")/../.."
+n=0; failed=0
+check() {	# DESC FILE TEXT
+	n=$((n + 1))
+	if grep -qF -- "$3" "$2"; then echo "ok $n - $1"
+	else failed=$((failed + 1)); echo "not ok $n - $1"; echo "# '$3' not in $2"; fi
+}
+for opt in $(sed -n 's/^	{ "\([a-z-]*\)",.*/\1/p' vmm/cli.c | grep -v '^debug-'); do
+	check "README documents --$opt" README.md "--$opt"
+	n=$((n + 1))
+	if grep '^"' vmm/cli.c | grep -qF -- "--$opt "; then echo "ok $n - --help documents --$opt"
+	else failed=$((failed + 1)); echo "not ok $n - --help documents --$opt"; fi
+done
+for sc in $(sed -n 's/^	{ "\([a-z_0-9]*\)", "[^"]*" },$/\1/p' vmm/sandbox.c); do
+	check "README lists the allowed syscall $sc" README.md "\`$sc\`"
+done
+for io in $(sed -n 's/^	{ \(KVM_[A-Z_]*\|TC[A-Z]*\), ".*/\1/p' vmm/sandbox.c); do
+	check "README lists the allowed ioctl $io" README.md "$io"
+done
+check "README documents exit status 128+N" README.md "| 128+N |"
+for st in $(sed -n 's/^	VMM_EXIT_[A-Z]*[A-Z] = \([0-9]\),.*/\1/p' vmm/exit-status.h | sort -u); do
+	check "README documents exit status $st" README.md "| $st |"
+done
+echo "1..$n"
+echo "docs: $((n - failed)) passed, $failed failed"
+[ "$failed" = 0 ]
