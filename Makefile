@@ -160,7 +160,7 @@ unit: $(UNIT_BINS)
 	$(Q)fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$t"; CK_FORK=yes $$t || fail=1; done; exit $$fail
 
-e2e: vmm guests
+e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN)
 	$(Q)tests/e2e/run-all
 
 check:
@@ -194,13 +194,16 @@ fuzz: $(FUZZERS)
 			|| { echo "fuzz-$$f: FAILED (inputs in $(BUILD)/fuzz/)"; exit 1; }; \
 	done
 
-# ---------------------------------------------------------------- bench
+# ---------------------------------------------------------------- test helpers
+# Small static aarch64 programs used inside the emulated host.
 BOOT_TIMER := $(BUILD)/aarch64/boot-timer
-$(BOOT_TIMER): tests/bench/boot-timer.c
+PTY_RUN    := $(BUILD)/aarch64/pty-run
+$(BUILD)/aarch64/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(A64_CC) $(CFLAGS) $(WARN) -static -o $@ $<
 
+# ---------------------------------------------------------------- bench
 $(BUILD)/bench-decide: tests/bench/bench-decide.c $(POLICY_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

@@ -7,6 +7,9 @@
  * Bootargs (space-separated key=value tokens; numbers 0x-hex or decimal):
  *
  *   flood=N      calls in the upper-32 PSCI_VERSION flood (default 20000)
+ *   crash=nisv   instead of the steps, load a pair of registers from
+ *                unmapped MMIO: an access KVM cannot decode (no valid
+ *                syndrome), which must end the VMM as a guest crash
  *
  * Steps (plan 1..4), all calls through the DTB's /psci method conduit:
  *   1. 2000 calls with pseudo-random X0..X7 (xorshift64, all 64 bits),
@@ -239,9 +242,11 @@ static void step_bad_psci(const void *fdt)
 	tap_ok(all, "PSCI calls with bad arguments all return errors");
 }
 
+/* Unmapped in the VMM's address map: between the UART and RAM. */
+static const u64 addrs[] = { 0x0A000000, 0x0C000000, 0x10000000, 0x3F000000 };
+
 static void step_mmio(void)
 {
-	static const u64 addrs[] = { 0x0A000000, 0x0C000000, 0x10000000, 0x3F000000 };
 	u64 nonzero = 0, a, r64, w64, i;
 	u32 r32, w32;
 	unsigned int k;
@@ -290,7 +295,7 @@ static void report_unknown(const char *s)
 		while (*p && *p != ' ')
 			p++;
 		n = (size_t)(p - tok);
-		if (n && !(n > 6 && !strncmp(tok, "flood=", 6)))
+		if (n && !(n > 6 && !strncmp(tok, "flood=", 6)) && strncmp(tok, "crash=nisv", n))
 			tap_diag("ignoring bootargs token '%.*s'", (int)n, tok);
 	}
 }
@@ -322,6 +327,17 @@ void guest_main(u64 dtb)
 	if (conduit == CONDUIT_NONE)
 		tap_bail(fdt, "no /psci method in the DTB: no conduit");
 	tap_diag("conduit: %s", conduit_name(conduit));
+
+	if (bootargs_find(args, "crash", 0, &val, &len)) {
+		u64 pair[2];
+
+		tap_diag("crash: ldp from unmapped MMIO 0x%llx (no valid syndrome)",
+			 (unsigned long long)addrs[0]);
+		asm volatile("ldp %0, %1, [%2]" : "=r"(pair[0]), "=r"(pair[1])
+			     : "r"(addrs[0]) : "memory");
+		tap_bail(fdt, "the VMM let an undecodable MMIO access return 0x%llx",
+			 (unsigned long long)pair[0]);
+	}
 
 	step_garbage();
 	step_flood(flood);

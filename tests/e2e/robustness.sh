@@ -47,4 +47,33 @@ guest_reset_exit() {
 	else not_ok "SYSTEM_RESET with on_reset = exit ends the VMM with 0" "status $status"; fi
 }
 guest_reset_exit
+
+# A guest crash: an MMIO access KVM cannot decode ends the VMM with 2 and a
+# register dump.
+run_vmm crash 60 --kernel "$GUEST/hostile.img" --cmdline "crash=nisv"
+show "$OUT/crash.out"
+if [ "$status" = 2 ] && grep -q 'vCPU 0: pc ' "$OUT/crash.out"; then
+	ok "a guest crash ends the VMM with status 2 and a register dump"
+else not_ok "a guest crash ends the VMM with status 2 and a register dump" "status $status"; fi
+
+# The console on a terminal (a pseudo-terminal from pty-run): raw while the
+# VMM runs, restored on every way out; Ctrl-A x quits.
+PTY=/opt/vmm/bin/pty-run
+pty_case() {	# DESC WANT_EXIT PTY-RUN-ARGS...
+	desc=$1; want=$2; shift 2
+	"$PTY" "$@" >"$OUT/pty.out" 2>&1
+	show "$OUT/pty.out"
+	res=$(sed -n 's/^pty-run: //p' "$OUT/pty.out")
+	if [ "$res" = "raw_during=1 restored=1 exit=$want" ]; then ok "$desc"
+	else not_ok "$desc" "pty-run: $res"; fi
+}
+long="$VMM --kernel $GUEST/smccc-bench.img --cmdline iters=100000000"
+pty_case "terminal: raw while running, Ctrl-A x quits (0), terminal restored" 0 \
+	--after "1..2" --type '\x01x' -- $long
+pty_case "terminal: SIGTERM ends the VMM (143), terminal restored" 143 \
+	--after "1..2" --signal 15 -- $long
+pty_case "terminal: guest crash (2), terminal restored" 2 \
+	--after "crash:" -- "$VMM" --kernel "$GUEST/hostile.img" --cmdline crash=nisv
+pty_case "terminal: guest poweroff (0), terminal restored" 0 \
+	--after "1..8" -- "$VMM" --kernel "$GUEST/boot-test.img"
 finish
