@@ -126,10 +126,10 @@ $(BUILD)/san/obj/%.o: %.c
 	@echo "  CC      $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
 
-$(BUILD)/san/%: tests/unit/%.c $(SAN_OBJS)
+$(BUILD)/san/%: tests/unit/%.c $(SAN_OBJS) tests/unit/check-main.h
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Ipolicy -Ivmm -o $@ $^ $(CHECK_LIBS) $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Ipolicy -Ivmm -o $@ $(filter %.c %.o,$^) $(CHECK_LIBS) $(HOST_LDLIBS)
 
 # vmm-policy: the same parser and engine as the VMM, for any host.
 VMM_POLICY_SRCS := vmm-policy/vmm-policy.c vmm-policy/check.c vmm-policy/explain.c $(POLICY_SRCS)

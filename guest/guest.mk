@@ -26,21 +26,26 @@ GUEST_HDRS := $(wildcard guest/lib/*.h) $(wildcard policy/smccc.h)
 
 build/guest/lib/%.c.o: guest/lib/%.c $(GUEST_HDRS) guest/guest.mk
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
+	@echo "  GUESTCC $@"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 build/guest/lib/%.S.o: guest/lib/%.S guest/guest.mk
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
+	@echo "  GUESTCC $@"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 build/guest/%.o: guest/%.c $(GUEST_HDRS) guest/guest.mk
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
+	@echo "  GUESTCC $@"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 build/guest/%.elf: build/guest/%.o $(GUEST_LIB_OBJS) guest/guest.ld
-	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_LIB_OBJS)
+	@echo "  GUESTLD $@"
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_LIB_OBJS)
 
 build/guest/%.img: build/guest/%.elf
-	$(GUEST_OBJCOPY) -O binary $< $@
+	@echo "  IMAGE   $@"
+	$(Q)$(GUEST_OBJCOPY) -O binary $< $@
 
 # Keep the ELF files (symbols for debugging) and objects.
 .PRECIOUS: build/guest/%.elf build/guest/%.o build/guest/lib/%.c.o build/guest/lib/%.S.o

@@ -78,22 +78,6 @@ static u64 xorshift64(u64 *s)
 	return x;
 }
 
-/* "0x10001" or "-2 (INVALID_PARAMETERS)" */
-static const char *show(char *buf, u64 v)
-{
-	s64 s = (s64)v;
-
-	if (s < 0 && s >= -64) {
-		const char *n = psci_ret_name(v);
-
-		snprintf(buf, 40, "%lld%s%s%s", (long long)s, *n ? " (" : "",
-			 n, *n ? ")" : "");
-	} else {
-		snprintf(buf, 40, "0x%llx", (unsigned long long)v);
-	}
-	return buf;
-}
-
 static int in_range(u32 w, u32 first, u32 last)
 {
 	return w >= first && w <= last;
@@ -132,7 +116,7 @@ static void step_garbage(void)
 
 			shown++;
 			tap_diag("garbage answer: X0=0x%016llx -> %s",
-				 (unsigned long long)x[0], show(b, a0));
+				 (unsigned long long)x[0], psci_ret_show(b, a0));
 		}
 	}
 	if (redrawn)
@@ -160,7 +144,7 @@ static void step_flood(u64 n)
 				      (timer_freq() ? timer_freq() : 1)));
 	if (bad)
 		tap_diag("flood: %llu calls did not return NOT_SUPPORTED (first: %s)",
-			 (unsigned long long)bad, show(b, first_bad));
+			 (unsigned long long)bad, psci_ret_show(b, first_bad));
 	tap_ok(!bad, "flood of %llu upper-32 PSCI_VERSION calls all NOT_SUPPORTED",
 	       (unsigned long long)n);
 }
@@ -189,7 +173,7 @@ static int bad_call(const char *what, u64 fid, u64 a1, u64 a2, u64 a3)
 	u64 r = smccc0(conduit, fid, a1, a2, a3);
 	char b[40];
 
-	tap_diag("bad-args: %s -> %s", what, show(b, r));
+	tap_diag("bad-args: %s -> %s", what, psci_ret_show(b, r));
 	return (s64)r < 0;
 }
 
@@ -283,21 +267,9 @@ static void step_mmio(void)
 
 static void report_unknown(const char *s)
 {
-	const char *p = s;
+	static const char *const known[] = { "flood", "crash" };
 
-	while (*p) {
-		const char *tok;
-		size_t n;
-
-		while (*p == ' ')
-			p++;
-		tok = p;
-		while (*p && *p != ' ')
-			p++;
-		n = (size_t)(p - tok);
-		if (n && !(n > 6 && !strncmp(tok, "flood=", 6)) && strncmp(tok, "crash=nisv", n))
-			tap_diag("ignoring bootargs token '%.*s'", (int)n, tok);
-	}
+	bootargs_report_unknown(s, known, ARRAY_SIZE(known));
 }
 
 void guest_main(u64 dtb)

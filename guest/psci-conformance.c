@@ -83,22 +83,6 @@ void guest_secondary(u64 context_id)
 		__asm__ volatile("wfe");
 }
 
-/* "0x10001" or "-4 (ALREADY_ON)" */
-static const char *show(char *buf, u64 v)
-{
-	s64 s = (s64)v;
-
-	if (s < 0 && s >= -64) {
-		const char *n = psci_ret_name(v);
-
-		snprintf(buf, 32, "%lld%s%s%s", (long long)s, *n ? " (" : "",
-			 n, *n ? ")" : "");
-	} else {
-		snprintf(buf, 32, "0x%llx", (unsigned long long)v);
-	}
-	return buf;
-}
-
 static const char *fname(char *buf, u64 fid)
 {
 	const char *n = psci_fn_name((u32)fid);
@@ -228,20 +212,20 @@ static void test_secondary(int i)
 	struct mailbox *m = &mbox[i];
 	u64 mp = cpu_mpidr[i], ctx = CONTEXT_ID_BASE + (u64)i;
 	u64 entry = (u64)(uintptr_t)secondary_entry, r, last;
-	char b1[32];
+	char b1[40];
 	int on_ok, up;
 
 	tap_diag("cpu %d: mpidr 0x%llx, context id 0x%llx", i,
 		 (unsigned long long)mp, (unsigned long long)ctx);
 	r = affinity_info(mp);
 	tap_ok(r == PSCI_AFFINITY_OFF,
-	       "cpu %d: AFFINITY_INFO == OFF (1) before CPU_ON (got %s)", i, show(b1, r));
+	       "cpu %d: AFFINITY_INFO == OFF (1) before CPU_ON (got %s)", i, psci_ret_show(b1, r));
 
 	r = cpu_on(mp, entry, ctx);
 	on_ok = tap_ok(r == PSCI_RET_SUCCESS,
 		       "cpu %d: CPU_ON(0x%llx, entry 0x%llx, 0x%llx) == SUCCESS (got %s)",
 		       i, (unsigned long long)mp, (unsigned long long)entry,
-		       (unsigned long long)ctx, show(b1, r));
+		       (unsigned long long)ctx, psci_ret_show(b1, r));
 
 	up = on_ok && wait_arrived(m);
 	if (on_ok && !up)
@@ -255,13 +239,13 @@ static void test_secondary(int i)
 
 	r = affinity_info(mp);
 	tap_ok(r == PSCI_AFFINITY_ON,
-	       "cpu %d: AFFINITY_INFO == ON (0) while up (got %s)", i, show(b1, r));
+	       "cpu %d: AFFINITY_INFO == ON (0) while up (got %s)", i, psci_ret_show(b1, r));
 
 	if (on_ok) {
 		r = cpu_on(mp, entry, ctx);
 		tap_ok(r == (u64)PSCI_RET_ALREADY_ON,
 		       "cpu %d: CPU_ON of a running CPU == ALREADY_ON (got %s)",
-		       i, show(b1, r));
+		       i, psci_ret_show(b1, r));
 	} else {
 		tap_ok(0, "cpu %d: CPU_ON of a running CPU == ALREADY_ON (not run: CPU_ON failed)", i);
 	}
@@ -271,9 +255,9 @@ static void test_secondary(int i)
 	sev();
 	tap_ok(wait_off(mp, &last),
 	       "cpu %d: AFFINITY_INFO == OFF (1) after CPU_OFF (last %s)", i,
-	       show(b1, last));
+	       psci_ret_show(b1, last));
 	if (m->off_returned)
-		tap_diag("cpu %d: CPU_OFF returned %s", i, show(b1, m->off_ret));
+		tap_diag("cpu %d: CPU_OFF returned %s", i, psci_ret_show(b1, m->off_ret));
 }
 
 struct args {
@@ -325,37 +309,14 @@ static void report_unknown(const char *s)
 		"conduit", "psci", "psci_version", "cpus", "features", "ret", "upper",
 		"migrate",
 	};
-	const char *p;
 
-	/* Report tokens this guest does not understand. */
-	for (p = s; *p;) {
-		const char *tok;
-		size_t n, i;
-		int ok = 0;
-
-		while (*p == ' ')
-			p++;
-		tok = p;
-		while (*p && *p != ' ')
-			p++;
-		n = (size_t)(p - tok);
-		if (!n)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(known); i++) {
-			size_t k = strlen(known[i]);
-
-			if (n > k && tok[k] == '=' && !strncmp(tok, known[i], k))
-				ok = 1;
-		}
-		if (!ok)
-			tap_diag("ignoring bootargs token '%.*s'", (int)n, tok);
-	}
+	bootargs_report_unknown(s, known, ARRAY_SIZE(known));
 }
 
 /* features=, ret= and upper= items: FID:VALUE */
 static void test_items(const struct args *a, const char *key, int n)
 {
-	char b1[32], b2[32], b3[48];
+	char b1[40], b2[40], b3[48];
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -371,11 +332,11 @@ static void test_items(const struct args *a, const char *key, int n)
 		if (!strcmp(key, "features")) {
 			got = call(PSCI_FEATURES, fid, 0, 0);
 			tap_ok(got == want, "PSCI_FEATURES(%s) == %s (got %s)",
-			       fname(b3, fid), show(b1, want), show(b2, got));
+			       fname(b3, fid), psci_ret_show(b1, want), psci_ret_show(b2, got));
 		} else if (!strcmp(key, "ret")) {
 			got = call(fid, 0, 0, 0);
 			tap_ok(got == want, "X0=%s returns %s (got %s)",
-			       fname(b3, fid), show(b1, want), show(b2, got));
+			       fname(b3, fid), psci_ret_show(b1, want), psci_ret_show(b2, got));
 		} else {
 			x0 = fid | 1ULL << 32;
 			got = call(x0, 0, 0, 0);
@@ -389,7 +350,7 @@ static void test_items(const struct args *a, const char *key, int n)
 			}
 			tap_ok(got == want, "X0=0x%llx (FID 0x%llx with bit 32 set) returns %s (got %s)",
 			       (unsigned long long)x0, (unsigned long long)fid,
-			       show(b1, want), show(b2, got));
+			       psci_ret_show(b1, want), psci_ret_show(b2, got));
 		}
 	}
 }
@@ -401,7 +362,7 @@ void guest_main(u64 dtb)
 	enum conduit dtb_conduit;
 	struct args a;
 	u64 ver, r, self, bad_mpidr, bad_entry;
-	char b1[32], b2[32];
+	char b1[40], b2[40];
 	int i, nsec, plan, target;
 
 	if (fdt_check(fdt, &why)) {
@@ -448,10 +409,10 @@ void guest_main(u64 dtb)
 			 (unsigned int)(ver & 0xffff));
 	if (a.have_version)
 		tap_ok(!a.bad_version && ver == a.version,
-		       "PSCI_VERSION == %s (got %s)", show(b1, a.version), show(b2, ver));
+		       "PSCI_VERSION == %s (got %s)", psci_ret_show(b1, a.version), psci_ret_show(b2, ver));
 	else
 		tap_ok(!(ver >> 31), "PSCI_VERSION answers a version (got %s)",
-		       show(b2, ver));
+		       psci_ret_show(b2, ver));
 
 	test_items(&a, "features", a.nfeatures);
 
@@ -465,14 +426,14 @@ void guest_main(u64 dtb)
 		   CONTEXT_ID_BASE + (u64)(self_idx >= 0 ? self_idx : 0));
 	tap_ok(r == (u64)PSCI_RET_ALREADY_ON,
 	       "CPU_ON(own MPIDR 0x%llx) == ALREADY_ON (got %s)",
-	       (unsigned long long)self, show(b1, r));
+	       (unsigned long long)self, psci_ret_show(b1, r));
 
 	for (bad_mpidr = 0xff00; mpidr_known(bad_mpidr); bad_mpidr += 0x10000)
 		;
 	r = cpu_on(bad_mpidr, (u64)(uintptr_t)secondary_entry, CONTEXT_ID_BASE);
 	tap_ok(r == (u64)PSCI_RET_INVALID_PARAMETERS,
 	       "CPU_ON(unknown MPIDR 0x%llx) == INVALID_PARAMETERS (got %s)",
-	       (unsigned long long)bad_mpidr, show(b1, r));
+	       (unsigned long long)bad_mpidr, psci_ret_show(b1, r));
 
 	/* Aim at an OFF secondary if there is one, else at ourselves. */
 	bad_entry = outside_ram(fdt);
@@ -492,14 +453,14 @@ void guest_main(u64 dtb)
 		r = cpu_on(mp, bad_entry, CONTEXT_ID_BASE + (u64)(target >= 0 ? target : 0));
 		tap_ok(r == (u64)PSCI_RET_INVALID_ADDRESS,
 		       "CPU_ON(0x%llx, entry 0x%llx outside RAM) == INVALID_ADDRESS (got %s)",
-		       (unsigned long long)mp, (unsigned long long)bad_entry, show(b1, r));
+		       (unsigned long long)mp, (unsigned long long)bad_entry, psci_ret_show(b1, r));
 	}
 
 	if (!(ver >> 31) && (ver >> 16) >= 1) {
 		r = call(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0);
 		tap_ok(!a.bad_migrate && r == a.migrate,
 		       "MIGRATE_INFO_TYPE == 0x%llx (got %s)",
-		       (unsigned long long)a.migrate, show(b1, r));
+		       (unsigned long long)a.migrate, psci_ret_show(b1, r));
 	} else {
 		tap_skip("PSCI < 1.0", "MIGRATE_INFO_TYPE");
 	}

@@ -78,30 +78,8 @@ static int get_num(const char *args, const char *key, u64 *v)
 static void report_unknown(const char *s)
 {
 	static const char *const known[] = { "iters", "kernel", "fwd" };
-	const char *p = s;
 
-	while (*p) {
-		const char *tok;
-		size_t n, i;
-		int ok = 0;
-
-		while (*p == ' ')
-			p++;
-		tok = p;
-		while (*p && *p != ' ')
-			p++;
-		n = (size_t)(p - tok);
-		if (!n)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(known); i++) {
-			size_t k = strlen(known[i]);
-
-			if (n > k && tok[k] == '=' && !strncmp(tok, known[i], k))
-				ok = 1;
-		}
-		if (!ok)
-			tap_diag("ignoring bootargs token '%.*s'", (int)n, tok);
-	}
+	bootargs_report_unknown(s, known, ARRAY_SIZE(known));
 }
 
 static void print_run(const char *kind, const struct run *r, u64 iters, u64 freq)

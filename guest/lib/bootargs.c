@@ -62,3 +62,31 @@ int parse_fid_value(const char *s, size_t len, u64 *fid, u64 *value)
 		return -1;
 	return 0;
 }
+
+void bootargs_report_unknown(const char *args, const char *const *known, size_t nknown)
+{
+	const char *p = args;
+
+	while (*p) {
+		const char *tok;
+		size_t n, i;
+		int ok = 0;
+
+		while (*p == ' ')
+			p++;
+		tok = p;
+		while (*p && *p != ' ')
+			p++;
+		n = (size_t)(p - tok);
+		if (!n)
+			continue;
+		for (i = 0; i < nknown; i++) {
+			size_t k = strlen(known[i]);
+
+			if (n > k && tok[k] == '=' && !strncmp(tok, known[i], k))
+				ok = 1;
+		}
+		if (!ok)
+			tap_diag("ignoring bootargs token '%.*s'", (int)n, tok);
+	}
+}

@@ -155,6 +155,8 @@ enum conduit psci_dtb_conduit(const void *fdt);
 void __noreturn system_off(const void *fdt);
 /* A printable name for a PSCI return code ("ALREADY_ON"), or "". */
 const char *psci_ret_name(u64 ret);
+/* "0x10001", or "-4 (ALREADY_ON)" for an error code; buf of >= 40 bytes. */
+const char *psci_ret_show(char *buf, u64 v);
 const char *psci_fn_name(u32 fid);
 
 /* ---- tap.c -------------------------------------------------------------- */
@@ -178,6 +180,8 @@ const char *bootargs_get(const void *fdt);
 int bootargs_find(const char *args, const char *key, int nth,
 		  const char **val, size_t *len);
 int bootargs_count(const char *args, const char *key);
+/* "# ignoring bootargs token ..." for each token not "KEY=..." of a known key. */
+void bootargs_report_unknown(const char *args, const char *const *known, size_t n);
 /* "FID:VALUE" -> two numbers; 0 on success. */
 int parse_fid_value(const char *s, size_t len, u64 *fid, u64 *value);
 

@@ -143,3 +143,18 @@ const char *psci_fn_name(u32 fid)
 	default:				return "";
 	}
 }
+
+const char *psci_ret_show(char *buf, u64 v)
+{
+	s64 s = (s64)v;
+
+	if (s < 0 && s >= -64) {
+		const char *n = psci_ret_name(v);
+
+		snprintf(buf, 40, "%lld%s%s%s", (long long)s, *n ? " (" : "",
+			 n, *n ? ")" : "");
+	} else {
+		snprintf(buf, 40, "0x%llx", (unsigned long long)v);
+	}
+	return buf;
+}

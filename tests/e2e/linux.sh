@@ -1,29 +1,42 @@
 #!/bin/sh
 # Real Linux under ./vmm: SMP through the VMM's PSCI, a shell typed into
-# through the console, poweroff; with the seccomp sandbox on.
+# through the console, poweroff, reboot and panic; with the seccomp sandbox on.
 . /opt/vmm/tests/lib.sh
 LINUX=/opt/vmm/linux
 
-# wait_for FILE PATTERN SECONDS
+# wait_for FILE PATTERN SECONDS [COUNT]: PATTERN on COUNT (default 1) lines.
 wait_for() {
 	i=0
 	while [ $i -lt "$3" ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
+		[ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "${4:-1}" ] && return 0
 		sleep 1; i=$((i + 1))
 	done
 	return 1
 }
 
-# linux_boot DESC CPUS CONFIG
-linux_boot() {
-	desc=$1; cpus=$2; conf=$3
-	name=$(echo "$desc" | tr -c 'a-zA-Z0-9\n' '_')
-	out=$OUT/$name.out
+# start_linux NAME CPUS CONFIG: boot Linux in the background, output in
+# $out; type into the guest shell with "echo ... >&3"; then stop_linux.
+start_linux() {
+	out=$OUT/$1.out
 	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
-	( timeout -s KILL 400 "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
-		--cmdline "+quiet" --cpus "$cpus" --mem 512M --config "$conf" -v \
+	( timeout -s KILL 600 "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
+		--cmdline "+quiet" --cpus "$2" --mem 512M --config "$3" -v \
 		<"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
 	exec 3>"$OUT/in"
+}
+
+# stop_linux: close the guest's input, wait for the VMM; its status in $st.
+stop_linux() {
+	exec 3>&-
+	wait
+	show "$out"
+	st=$(cat "$OUT/status" 2>/dev/null)
+}
+
+# linux_boot DESC CPUS CONFIG
+linux_boot() {
+	desc=$1; cpus=$2
+	start_linux "$(echo "$desc" | tr -c 'a-zA-Z0-9\n' '_')" "$cpus" "$3"
 	why=""
 	if ! wait_for "$out" '^linux-guest: ready' 300; then
 		why="no shell within 300 s"
@@ -32,10 +45,7 @@ linux_boot() {
 		wait_for "$out" '^answer=42' 60 || why="the command typed into the guest shell did not run"
 		echo 'poweroff -f' >&3
 	fi
-	exec 3>&-
-	wait
-	show "$out"
-	st=$(cat "$OUT/status" 2>/dev/null)
+	stop_linux
 	online=$(sed -n 's/^linux-guest: cpus online: //p' "$out" | tr -d '\r')
 	want_online=0; [ "$cpus" -gt 1 ] && want_online="0-$((cpus - 1))"
 	cpu_on=$(grep -c 'x0=0xc4000003 .*-> psci' "$out")
@@ -49,32 +59,20 @@ linux_boot() {
 	fi
 }
 
-# reboot_restart: with on_reset = restart, "reboot -f" boots the guest again
-# (RAM reloaded, secondaries off again); then poweroff ends the VMM with 0.
+# With on_reset = restart, "reboot -f" boots the guest again (RAM reloaded,
+# secondaries off again); then poweroff ends the VMM with 0.
 reboot_restart() {
 	desc="Linux, 2 vCPUs, reboot -f restarts the guest (on_reset = restart), then poweroff"
-	out=$OUT/reboot.out
-	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
-	( timeout -s KILL 600 "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
-		--cmdline "+quiet" --cpus 2 --mem 512M --config "$CONFIGS/sip-return.conf" \
-		<"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
-	exec 3>"$OUT/in"
+	start_linux reboot 2 "$CONFIGS/sip-return.conf"
 	why=""
 	if ! wait_for "$out" '^linux-guest: ready' 300; then
 		why="no shell within 300 s"
 	else
 		echo 'reboot -f' >&3
-		i=0
-		while [ $i -lt 300 ] && [ "$(grep -c '^linux-guest: ready' "$out")" -lt 2 ]; do
-			sleep 1; i=$((i + 1))
-		done
-		[ "$(grep -c '^linux-guest: ready' "$out")" = 2 ] || why="the guest did not come back after reboot -f"
+		wait_for "$out" '^linux-guest: ready' 300 2 || why="the guest did not come back after reboot -f"
 		echo 'poweroff -f' >&3
 	fi
-	exec 3>&-
-	wait
-	show "$out"
-	st=$(cat "$OUT/status" 2>/dev/null)
+	stop_linux
 	if [ -n "$why" ]; then not_ok "$desc" "$why"
 	elif ! grep -q 'guest reset: restarting' "$out"; then not_ok "$desc" "the VMM did not report the restart"
 	elif [ "$(grep -c '^linux-guest: cpus online: 0-1' "$out")" != 2 ]; then not_ok "$desc" "both boots should see 2 CPUs"
@@ -83,35 +81,27 @@ reboot_restart() {
 	fi
 }
 
-linux_boot "Linux, 1 vCPU, userspace PSCI over HVC, seccomp on" 1 "$CONFIGS/default.conf"
-linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on" 4 "$CONFIGS/default.conf"
-linux_boot "Linux, 4 vCPUs, userspace PSCI over SMC, seccomp on" 4 "$CONFIGS/smc.conf"
-reboot_restart
-
 # A guest kernel panic (sysrq c): with the default command line Linux resets
 # with SYSTEM_RESET2 warm, which the VMM reports as exit status 3.
 panic_exit() {
 	desc="Linux kernel panic ends the VMM with status 3"
-	out=$OUT/panic.out
-	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
-	( timeout -s KILL 400 "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
-		--cmdline "+quiet" --mem 512M --config "$CONFIGS/default.conf" \
-		<"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
-	exec 3>"$OUT/in"
+	start_linux panic 1 "$CONFIGS/default.conf"
 	why=""
 	if wait_for "$out" '^linux-guest: ready' 300; then
 		echo 'echo c > /proc/sysrq-trigger' >&3
 	else
 		why="no shell within 300 s"
 	fi
-	exec 3>&-
-	wait
-	show "$out"
-	st=$(cat "$OUT/status" 2>/dev/null)
+	stop_linux
 	if [ -n "$why" ]; then not_ok "$desc" "$why"
 	elif [ "$st" != 3 ]; then not_ok "$desc" "vmm exit status '$st', expected 3"
 	else ok "$desc"
 	fi
 }
+
+linux_boot "Linux, 1 vCPU, userspace PSCI over HVC, seccomp on" 1 "$CONFIGS/default.conf"
+linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on" 4 "$CONFIGS/default.conf"
+linux_boot "Linux, 4 vCPUs, userspace PSCI over SMC, seccomp on" 4 "$CONFIGS/smc.conf"
+reboot_restart
 panic_exit
 finish

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "arm64/fdt.h"
 #include "arm64/layout.h"
 
@@ -147,8 +148,6 @@ int main(void)
 {
 	Suite *s = suite_create("fdt");
 	TCase *tc = tcase_create("build");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, memory_and_chosen);
 	tcase_add_test(tc, no_initrd);
@@ -157,9 +156,5 @@ int main(void)
 	tcase_add_test(tc, devices);
 	tcase_add_test(tc, too_small_buffer);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "arm64/image.h"
 #include "arm64/layout.h"
 
@@ -146,8 +147,6 @@ int main(void)
 {
 	Suite *s = suite_create("image");
 	TCase *tc = tcase_create("header");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, valid_image);
 	tcase_add_test(tc, wrong_magic);
@@ -159,9 +158,5 @@ int main(void)
 	tcase_add_test(tc, legacy_zero_image_size);
 	tcase_add_test(tc, placement);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

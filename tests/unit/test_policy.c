@@ -3,6 +3,8 @@
  * Run from the repository root (reads configs/ and configs/bad/).
  */
 #include <check.h>
+
+#include "check-main.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -612,11 +614,5 @@ static Suite *policy_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(policy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(policy_suite());
 }

@@ -3,6 +3,8 @@
  * fake platform: NR_CPUS vCPUs with the VMM's MPIDR layout, one RAM window.
  */
 #include <check.h>
+
+#include "check-main.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -531,11 +533,5 @@ static Suite *psci_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(psci_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(psci_suite());
 }

@@ -1,0 +1,19 @@
+/* The one main() of every Check test program: run the suite, fail on any failure. */
+#ifndef TESTS_CHECK_MAIN_H
+#define TESTS_CHECK_MAIN_H
+
+#include <check.h>
+#include <stdlib.h>
+
+static inline int check_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+#endif
