@@ -41,7 +41,7 @@ include guest/guest.mk
 POLICY_SRCS += policy/describe.c
 
 VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/uart.c \
-	vmm/term.c vmm/smccc.c vmm/reset.c vmm/audit.c vmm/sandbox.c vmm/vmm.c \
+	vmm/term.c vmm/thread.c vmm/smccc.c vmm/reset.c vmm/audit.c vmm/sandbox.c vmm/vmm.c \
 	vmm/arm64/kvm-cpu.c vmm/arm64/gic.c vmm/arm64/fdt.c vmm/arm64/image.c \
 	vmm/arm64/boot.c vmm/arm64/smccc-filter.c $(POLICY_SRCS)
 VMM_GEN  := $(BUILD)/gen/default-policy.c
@@ -230,6 +230,8 @@ install: all
 	install -m 755 $(BUILD)/vmm-policy $(DESTDIR)$(PREFIX)/bin/vmm-policy
 	install -m 644 configs/*.conf $(DESTDIR)$(PREFIX)/share/vmm/configs/
 	install -m 644 $(GUEST_IMAGES) $(DESTDIR)$(PREFIX)/share/vmm/guest/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/vmm
+	install -m 644 README.md docs/policy-format.md $(DESTDIR)$(PREFIX)/share/doc/vmm/
 
 clean:
 	rm -rf $(BUILD)

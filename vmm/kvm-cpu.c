@@ -9,6 +9,7 @@
 #include "kvm-cpu.h"
 #include "kvm.h"
 #include "mmio.h"
+#include "thread.h"
 #include "../policy/psci.h"
 #include "util.h"
 
@@ -204,5 +205,5 @@ static void *kvm_cpu__thread(void *arg)
 
 int kvm_cpu__start_thread(struct kvm_cpu *cpu)
 {
-	return -pthread_create(&cpu->thread, NULL, kvm_cpu__thread, cpu);
+	return thread_spawn(&cpu->thread, kvm_cpu__thread, cpu);
 }

@@ -9,6 +9,7 @@
 #include "exit-status.h"
 #include "kvm.h"
 #include "term.h"
+#include "thread.h"
 #include "uart.h"
 
 /* Ctrl-A, then x to quit or Ctrl-A to send one Ctrl-A: QEMU's and kvmtool's keys. */
@@ -108,9 +109,9 @@ int term__init(struct kvm *kvm, struct uart *uart)
 		if (r)
 			return r;
 	}
-	r = pthread_create(&t, NULL, input_thread, NULL);
+	r = thread_spawn(&t, input_thread, NULL);
 	if (r)
-		return -r;
+		return r;
 	pthread_detach(t);
 	return 0;
 }
