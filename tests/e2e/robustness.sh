@@ -10,15 +10,23 @@ logged=$(grep -c 'MMIO: guest .* at 0xa000000: no device there' "$OUT/$name.out"
 if [ "$logged" = 1 ]; then ok "unknown MMIO is logged once per address"
 else not_ok "unknown MMIO is logged once per address" "0xa000000 logged $logged times"; fi
 
-# SIGTERM ends a running guest: status 128+15.
-"$VMM" --kernel "$GUEST/smccc-bench.img" --cmdline "iters=100000000" >"$OUT/term.out" 2>&1 &
+# SIGUSR1 prints the call summary and the guest runs on; SIGTERM ends it
+# with status 128+15 and the summary again.
+"$VMM" --kernel "$GUEST/smccc-bench.img" --cmdline "iters=100000000" </dev/null >"$OUT/term.out" 2>&1 &
 pid=$!
 sleep 2
+kill -USR1 $pid
+sleep 1
+summaries=$(grep -c 'forwarded SMCCC calls by decision: psci=' "$OUT/term.out")
 kill -TERM $pid
 wait $pid
 st=$?
 show "$OUT/term.out"
-if [ $st = 143 ] && grep -q 'Terminated: stopping the guest' "$OUT/term.out"; then ok "SIGTERM ends the VMM with status 143"
+if [ "$summaries" = 1 ]; then ok "SIGUSR1 prints the summary of forwarded calls while the guest runs"
+else not_ok "SIGUSR1 prints the summary" "$summaries summaries before SIGTERM"; fi
+if [ $st = 143 ] && grep -q 'Terminated: stopping the guest' "$OUT/term.out" &&
+   [ "$(grep -c 'forwarded SMCCC calls by decision' "$OUT/term.out")" = 2 ]; then
+	ok "SIGTERM ends the VMM with status 143, with the summary"
 else not_ok "SIGTERM ends the VMM with status 143" "status $st"; fi
 
 # The sandbox: a forbidden syscall after the filter is installed is fatal.
