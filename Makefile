@@ -45,6 +45,9 @@ VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/uart.c \
 	vmm/arm64/kvm-cpu.c vmm/arm64/gic.c vmm/arm64/fdt.c vmm/arm64/image.c \
 	vmm/arm64/boot.c vmm/arm64/smccc-filter.c $(POLICY_SRCS)
 VMM_GEN  := $(BUILD)/gen/default-policy.c
+# Static aarch64 helpers the e2e suite and benchmarks run in the emulated host.
+BOOT_TIMER := $(BUILD)/aarch64/boot-timer
+PTY_RUN    := $(BUILD)/aarch64/pty-run
 
 # ---------------------------------------------------------------- aarch64 vmm
 # The 6.12 UAPI must win over the cross toolchain's 6.1 copy
@@ -196,8 +199,6 @@ fuzz: $(FUZZERS)
 
 # ---------------------------------------------------------------- test helpers
 # Small static aarch64 programs used inside the emulated host.
-BOOT_TIMER := $(BUILD)/aarch64/boot-timer
-PTY_RUN    := $(BUILD)/aarch64/pty-run
 $(BUILD)/aarch64/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

@@ -57,7 +57,10 @@ void kvm_cpu__kick(struct kvm_cpu *cpu)
 void kvm_cpu__park(struct kvm_cpu *cpu)
 {
 	pthread_mutex_lock(&cpu->kvm->lock);
-	cpu->parked = true;
+	/* PSCI already counts this CPU as off: another vCPU may have sent
+	 * CPU_ON between that and now.  Parking then would lose it. */
+	if (!cpu->start_pending)
+		cpu->parked = true;
 	pthread_mutex_unlock(&cpu->kvm->lock);
 }
 
