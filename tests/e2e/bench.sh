@@ -18,11 +18,11 @@ for cpus in 1 4; do
 		"$VMM" --kernel "$GUEST/boot-test.img" --cpus $cpus)"
 done
 if [ -f "$LINUX/Image" ]; then
-	echo "## Linux: first console byte, init (the initramfs's first line), peak RSS"
+	echo "## Linux (default command line: earlycon, full boot log): first console byte, init (the initramfs's first line), peak RSS"
 	for cpus in 1 4; do
 		echo "linux, $cpus vCPU: $("$TIMER" --mem-bytes 536870912 --marker 'linux-guest: ready' \
 			--then 'poweroff -f
-' -- "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" --cmdline +quiet \
+' -- "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
 			--cpus $cpus --mem 512M)"
 	done
 fi
