@@ -11,22 +11,14 @@
 
 static int memory_contains(const void *fdt, u64 addr, u64 len)
 {
-	int root = fdt_root(fdt), node, found = 0;
+	u64 base, size;
+	int i, found = 0;
 
-	for (node = fdt_first_subnode(fdt, root); node >= 0;
-	     node = fdt_next_subnode(fdt, node)) {
-		const char *dt = fdt_getprop_str(fdt, node, "device_type");
-		u64 base, size;
-		int i;
-
-		if (!dt || strcmp(dt, "memory"))
-			continue;
-		for (i = 0; !fdt_reg(fdt, node, i, &base, &size); i++) {
-			tap_diag("memory: base=0x%llx size=0x%llx",
-				 (unsigned long long)base, (unsigned long long)size);
-			if (addr >= base && addr - base < size && size - (addr - base) >= len)
-				found = 1;
-		}
+	for (i = 0; !fdt_memory(fdt, i, &base, &size); i++) {
+		tap_diag("memory: base=0x%llx size=0x%llx",
+			 (unsigned long long)base, (unsigned long long)size);
+		if (addr >= base && addr - base < size && size - (addr - base) >= len)
+			found = 1;
 	}
 	return found;
 }

@@ -275,19 +275,11 @@ static void report_unknown(const char *s)
 void guest_main(u64 dtb)
 {
 	const void *fdt = (const void *)(uintptr_t)dtb;
-	const char *why = "", *args, *val;
+	const char *args, *val;
 	u64 flood = DEFAULT_FLOOD;
 	size_t len;
 
-	if (fdt_check(fdt, &why)) {
-		tap_init(NULL);
-		tap_plan(4);
-		tap_bail(NULL, "no usable DTB at x0=0x%llx (%s)",
-			 (unsigned long long)dtb, why);
-	}
-	tap_init(fdt);
-	tap_plan(4);
-	args = bootargs_get(fdt);
+	args = tap_begin(fdt, dtb, 4);
 	tap_diag("hostile: CurrentEL %u, image at 0x%llx, console %s", current_el(),
 		 (unsigned long long)(uintptr_t)_text, uart_describe());
 	tap_diag("bootargs: %s", args);

@@ -142,44 +142,29 @@ static int mpidr_known(u64 m)
 	return 0;
 }
 
+static int in_ram(const void *fdt, u64 addr)
+{
+	u64 base, size;
+	int i;
+
+	for (i = 0; !fdt_memory(fdt, i, &base, &size); i++)
+		if (addr >= base && addr - base < size)
+			return 1;
+	return 0;
+}
+
 /* An address in no /memory range, for CPU_ON's entry point. */
 static u64 outside_ram(const void *fdt)
 {
-	u64 cand[2] = { 0x1000, 0 }, top = 0;
-	int root = fdt_root(fdt), node, c;
+	u64 base, size, top = 0;
+	int i;
 
-	for (node = fdt_first_subnode(fdt, root); node >= 0;
-	     node = fdt_next_subnode(fdt, node)) {
-		const char *dt = fdt_getprop_str(fdt, node, "device_type");
-		u64 base, size;
-		int i;
-
-		if (!dt || strcmp(dt, "memory"))
-			continue;
-		for (i = 0; !fdt_reg(fdt, node, i, &base, &size); i++)
-			if (base + size > top)
-				top = base + size;
-	}
-	cand[1] = (top + 0xfff) & ~0xfffULL;
-	for (c = 0; c < 2; c++) {
-		int inside = 0;
-
-		for (node = fdt_first_subnode(fdt, root); node >= 0;
-		     node = fdt_next_subnode(fdt, node)) {
-			const char *dt = fdt_getprop_str(fdt, node, "device_type");
-			u64 base, size;
-			int i;
-
-			if (!dt || strcmp(dt, "memory"))
-				continue;
-			for (i = 0; !fdt_reg(fdt, node, i, &base, &size); i++)
-				if (cand[c] >= base && cand[c] - base < size)
-					inside = 1;
-		}
-		if (!inside)
-			return cand[c];
-	}
-	return cand[1];
+	if (!in_ram(fdt, 0x1000))
+		return 0x1000;
+	for (i = 0; !fdt_memory(fdt, i, &base, &size); i++)
+		if (base + size > top)
+			top = base + size;
+	return (top + 0xfff) & ~0xfffULL;
 }
 
 static int wait_arrived(struct mailbox *m)

@@ -107,20 +107,12 @@ static void report_answers(const char *kind, const struct run *r)
 void guest_main(u64 dtb)
 {
 	const void *fdt = (const void *)(uintptr_t)dtb;
-	const char *why = "", *args;
+	const char *args;
 	struct run kern = { .fid = SMCCC_VERSION_FID };
 	struct run fwd = { .fid = PSCI_VERSION };
 	u64 iters = DEFAULT_ITERS, freq, kt, r100;
 
-	if (fdt_check(fdt, &why)) {
-		tap_init(NULL);
-		tap_plan(2);
-		tap_bail(NULL, "no usable DTB at x0=0x%llx (%s)",
-			 (unsigned long long)dtb, why);
-	}
-	tap_init(fdt);
-	tap_plan(2);
-	args = bootargs_get(fdt);
+	args = tap_begin(fdt, dtb, 2);
 	tap_diag("smccc-bench: CurrentEL %u, console %s", current_el(),
 		 uart_describe());
 	tap_diag("bootargs: %s", args);

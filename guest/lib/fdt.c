@@ -433,6 +433,24 @@ int fdt_reg(const void *fdt, int node, int idx, u64 *addr, u64 *size)
 	return 0;
 }
 
+int fdt_memory(const void *fdt, int idx, u64 *base, u64 *size)
+{
+	int node;
+
+	for (node = fdt_first_subnode(fdt, fdt_root(fdt)); node >= 0;
+	     node = fdt_next_subnode(fdt, node)) {
+		const char *dt = fdt_getprop_str(fdt, node, "device_type");
+		int i;
+
+		if (!dt || strcmp(dt, "memory"))
+			continue;
+		for (i = 0; !fdt_reg(fdt, node, i, base, size); i++)
+			if (idx-- == 0)
+				return 0;
+	}
+	return -1;
+}
+
 int fdt_resolve_stdout(const void *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");

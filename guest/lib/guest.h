@@ -131,6 +131,8 @@ int fdt_addr_cells(const void *fdt, int node);
 int fdt_size_cells(const void *fdt, int node);
 /* The idx-th (address, size) pair of node's reg; 0 on success. */
 int fdt_reg(const void *fdt, int node, int idx, u64 *addr, u64 *size);
+/* The idx-th RAM range over every device_type = "memory" node; 0 on success. */
+int fdt_memory(const void *fdt, int idx, u64 *base, u64 *size);
 /* Read 'cells' big-endian 32-bit cells as one number. */
 u64 fdt_read_cells(const void *p, int cells);
 /* Alias lookup or path: "serial0:115200n8" -> offset of the node. */
@@ -169,6 +171,9 @@ int tap_ok(int cond, const char *fmt, ...) __printf(2, 3);
 void tap_skip(const char *reason, const char *fmt, ...) __printf(2, 3);
 void tap_diag(const char *fmt, ...) __printf(1, 2);
 void __noreturn tap_bail(const void *fdt, const char *fmt, ...) __printf(2, 3);
+/* Check the DTB at x0 and start TAP with a plan: the bootargs, or bail out
+ * (and power off) when there is no usable DTB. */
+const char *tap_begin(const void *fdt, u64 dtb, int plan);
 /* Summary diag lines, "# guest: done", then SYSTEM_OFF. */
 void __noreturn tap_finish(const void *fdt);
 int tap_failed(void);

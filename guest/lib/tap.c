@@ -123,3 +123,17 @@ __attribute__((weak)) void guest_secondary(u64 context_id)
 	for (;;)
 		__asm__ volatile("wfe");
 }
+
+const char *tap_begin(const void *fdt, u64 dtb, int plan)
+{
+	const char *why = "";
+
+	if (fdt_check(fdt, &why)) {
+		tap_init(NULL);
+		tap_plan(plan);
+		tap_bail(NULL, "no usable DTB at x0=0x%llx (%s)", (unsigned long long)dtb, why);
+	}
+	tap_init(fdt);
+	tap_plan(plan);
+	return bootargs_get(fdt);
+}
