@@ -19,4 +19,8 @@ printf 'ARMd' > /tmp/magic
 error_scenario "a kernel larger than --mem" "more than --mem" --kernel /tmp/big.img --mem 16M
 error_scenario "a bad --mem" "--mem" --kernel "$GUEST/boot-test.img" --mem 3M
 error_scenario "a missing config" "No such file" --kernel "$GUEST/boot-test.img" --config /nonexistent.conf
+# No /dev/kvm (the node moved away for one run).
+mv /dev/kvm /dev/kvm.off
+error_scenario "no /dev/kvm" "/dev/kvm: no such device" --kernel "$GUEST/boot-test.img"
+mv /dev/kvm.off /dev/kvm
 finish
