@@ -38,6 +38,10 @@ bool policy_psci_offered(const struct policy *p, uint32_t fid); /* PSCI function
  */
 struct policy_filter_range { uint32_t base, nr; enum policy_filter_action action; };
 size_t policy_filter_ranges(const struct policy *p, struct policy_filter_range *out, size_t max);
+/* "kernel", "deny", "forward": the config's words for a filter action. */
+const char *policy_filter_action_name(enum policy_filter_action a);
+/* KVM's reserved Arm architecture ranges: always handled by KVM, unfilterable. */
+bool policy_fid_reserved(uint32_t fid);
 
 /* O(log n) lookup of the rule covering a 32-bit function ID, or NULL. */
 const struct policy_rule *policy_lookup(const struct policy *p, uint32_t fid);
@@ -45,6 +49,8 @@ const char *policy_rule_name(const struct policy_rule *r);
 unsigned policy_rule_line(const struct policy_rule *r);
 const char *policy_rule_action_name(const struct policy_rule *r); /* "psci", "return", ... */
 size_t policy_nr_rules(const struct policy *p);
+/* Position of r among policy_rule_at()'s rules, for per-rule counters. */
+size_t policy_rule_index(const struct policy *p, const struct policy_rule *r);
 const struct policy_rule *policy_rule_at(const struct policy *p, size_t i); /* sorted by base */
 uint32_t policy_rule_first(const struct policy_rule *r);
 uint32_t policy_rule_last(const struct policy_rule *r);

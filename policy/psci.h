@@ -15,7 +15,6 @@
 
 struct psci;
 
-struct psci_cpu_desc { uint64_t mpidr; };
 
 /*
  * nr_cpus vCPUs, cpu i has mpidr[i]; cpu 0 starts ON, others OFF; guest RAM

@@ -147,6 +147,27 @@ size_t policy_nr_rules(const struct policy *p)
 	return p->nr_rules;
 }
 
+size_t policy_rule_index(const struct policy *p, const struct policy_rule *r)
+{
+	return (size_t)(r - p->rules);
+}
+
+const char *policy_filter_action_name(enum policy_filter_action a)
+{
+	switch (a) {
+	case POLICY_FILTER_HANDLE: return "kernel";
+	case POLICY_FILTER_DENY: return "deny";
+	case POLICY_FILTER_FWD: return "forward";
+	}
+	return "?";
+}
+
+bool policy_fid_reserved(uint32_t fid)
+{
+	return (fid >= SMCCC_KVM_RESERVED32_FIRST && fid <= SMCCC_KVM_RESERVED32_LAST) ||
+	       (fid >= SMCCC_KVM_RESERVED64_FIRST && fid <= SMCCC_KVM_RESERVED64_LAST);
+}
+
 const struct policy_rule *policy_rule_at(const struct policy *p, size_t i)
 {
 	return i < p->nr_rules ? &p->rules[i] : NULL;

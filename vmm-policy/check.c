@@ -18,16 +18,6 @@ struct policy *tool_load(const char *path)
 	return p;
 }
 
-const char *tool_filter_action_name(int action)
-{
-	switch (action) {
-	case POLICY_FILTER_HANDLE: return "kernel";
-	case POLICY_FILTER_DENY: return "deny";
-	case POLICY_FILTER_FWD: return "forward";
-	default: return "?";
-	}
-}
-
 void tool_rule_action(const struct policy_rule *r, char *buf, size_t len)
 {
 	enum policy_filter_action a = policy_rule_filter_action(r);
@@ -35,7 +25,7 @@ void tool_rule_action(const struct policy_rule *r, char *buf, size_t len)
 	if (a == POLICY_FILTER_FWD)
 		snprintf(buf, len, "forward -> %s", policy_rule_action_name(r));
 	else
-		snprintf(buf, len, "%s (in KVM)", tool_filter_action_name(a));
+		snprintf(buf, len, "%s (in KVM)", policy_filter_action_name(a));
 }
 
 static const char *psci_version_name(uint32_t v)
@@ -60,7 +50,7 @@ static void print_rules(const struct policy *p)
 		       policy_rule_first(r), policy_rule_last(r), policy_rule_name(r), act,
 		       policy_source(p), policy_rule_line(r));
 	}
-	printf("  everything else: %s\n", tool_filter_action_name(policy_default_action(p)));
+	printf("  everything else: %s\n", policy_filter_action_name(policy_default_action(p)));
 }
 
 static void print_filter(const struct policy *p)
@@ -82,7 +72,7 @@ static void print_filter(const struct policy *p)
 		if (i == n)
 			break;
 		printf("  0x%08" PRIx32 "-0x%08" PRIx64 "  %s%s\n", r[i].base,
-		       (uint64_t)r[i].base + r[i].nr - 1, tool_filter_action_name(r[i].action),
+		       (uint64_t)r[i].base + r[i].nr - 1, policy_filter_action_name(r[i].action),
 		       r[i].action == POLICY_FILTER_HANDLE ? " (not installed: KVM's default)" : "");
 		next = (uint64_t)r[i].base + r[i].nr;
 	}

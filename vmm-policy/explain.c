@@ -17,7 +17,7 @@
 #define EXPLAIN_MAX_CPUS	64
 #define MPIDR_RES1		(1ULL << 31)
 
-int tool_parse_u64(const char *s, uint64_t *v)
+static int parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
 
@@ -61,10 +61,8 @@ static void explain_kernel_side(const struct policy *p, const struct policy_rule
 {
 	enum policy_filter_action a = r ? policy_rule_filter_action(r) : policy_default_action(p);
 	uint32_t w0 = (uint32_t)x0;
-	bool reserved = (w0 >= SMCCC_KVM_RESERVED32_FIRST && w0 <= SMCCC_KVM_RESERVED32_LAST) ||
-			(w0 >= SMCCC_KVM_RESERVED64_FIRST && w0 <= SMCCC_KVM_RESERVED64_LAST);
 
-	if (reserved) {
+	if (policy_fid_reserved(w0)) {
 		printf("KVM:     handles it in the kernel: the Arm Architecture range is reserved by KVM\n"
 		       "         and cannot be filtered; KVM reads W0 only%s\n",
 		       x0 >> 32 ? ", so this X0 is treated as its low 32 bits" : "");
@@ -110,7 +108,7 @@ static int parse_args(int argc, char **argv, struct policy_call *c, unsigned int
 	uint64_t fid, v;
 	bool have_x0 = false;
 
-	if (argc < 2 || tool_parse_u64(argv[1], &fid) || fid > UINT32_MAX) {
+	if (argc < 2 || parse_u64(argv[1], &fid) || fid > UINT32_MAX) {
 		fprintf(stderr, "vmm-policy explain: FID must be a 32-bit number, e.g. 0x84000000\n");
 		return -1;
 	}
@@ -131,7 +129,7 @@ static int parse_args(int argc, char **argv, struct policy_call *c, unsigned int
 			c->conduit = !strcmp(val, "smc") ? POLICY_CONDUIT_SMC : POLICY_CONDUIT_HVC;
 			continue;
 		}
-		if (tool_parse_u64(val, &v)) {
+		if (parse_u64(val, &v)) {
 			fprintf(stderr, "vmm-policy explain: %s '%s': not a number\n", opt, val);
 			return -1;
 		}
@@ -188,7 +186,7 @@ int cmd_explain(int argc, char **argv)
 		       policy_rule_first(rule), policy_rule_last(rule), act);
 	} else {
 		printf("rule:    none (the default: %s)\n",
-		       tool_filter_action_name(policy_default_action(p)));
+		       policy_filter_action_name(policy_default_action(p)));
 	}
 	explain_kernel_side(p, rule, c.x[0]);
 

@@ -11,9 +11,7 @@ int cmd_explain(int argc, char **argv);
 
 /* Shared by the commands. */
 struct policy *tool_load(const char *path);
-const char *tool_filter_action_name(int action);
 /* "forward -> psci", "kernel", "deny", "forward -> return 0x1234"... */
 void tool_rule_action(const struct policy_rule *r, char *buf, size_t len);
-int tool_parse_u64(const char *s, uint64_t *v);
 
 #endif

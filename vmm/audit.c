@@ -76,26 +76,6 @@ struct audit *audit__create(const struct policy *p, const char *path)
 	return a;
 }
 
-/* Index of rule r among the policy's sorted rules, by binary search. */
-static size_t rule_index(const struct audit *a, const struct policy_rule *r)
-{
-	size_t lo = 0, hi = a->nr_rules;
-	uint32_t first;
-
-	if (!r)
-		return a->nr_rules;
-	first = policy_rule_first(r);
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (policy_rule_first(policy_rule_at(a->policy, mid)) < first)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < a->nr_rules ? lo : a->nr_rules;
-}
-
 static void gen_str(yajl_gen g, const char *s)
 {
 	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
@@ -167,7 +147,7 @@ void audit__call(struct audit *a, const struct policy_call *c, const struct poli
 {
 	if ((unsigned int)r->verdict < NR_VERDICTS)
 		atomic_fetch_add_explicit(&a->verdicts[r->verdict], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&a->per_rule[rule_index(a, r->rule)], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&a->per_rule[r->rule ? policy_rule_index(a->policy, r->rule) : a->nr_rules], 1, memory_order_relaxed);
 	if (a->fd >= 0)
 		write_record(a, c, r);
 	pr_debug("vCPU %u: %s x0=0x%" PRIx64 " x1=0x%" PRIx64 " x2=0x%" PRIx64 " x3=0x%" PRIx64

@@ -79,7 +79,7 @@ static int handle_mmio(struct kvm_cpu *cpu)
 {
 	struct kvm_run *run = cpu->run;
 
-	mmio__access(cpu->kvm, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
+	mmio__access(run->mmio.phys_addr, run->mmio.data, run->mmio.len,
 		     run->mmio.is_write);
 	return 0;
 }

@@ -97,7 +97,7 @@ int kvm__create_vm(struct kvm *kvm, uint64_t ram_start, uint64_t ram_size)
 	return 0;
 }
 
-bool kvm__gpa_in_ram(const struct kvm *kvm, uint64_t gpa, uint64_t len)
+static bool gpa_in_ram(const struct kvm *kvm, uint64_t gpa, uint64_t len)
 {
 	return gpa >= kvm->ram_start && len <= kvm->ram_size &&
 	       gpa - kvm->ram_start <= kvm->ram_size - len;
@@ -105,7 +105,7 @@ bool kvm__gpa_in_ram(const struct kvm *kvm, uint64_t gpa, uint64_t len)
 
 void *kvm__gpa_to_hva(struct kvm *kvm, uint64_t gpa, uint64_t len)
 {
-	if (!kvm__gpa_in_ram(kvm, gpa, len))
+	if (!gpa_in_ram(kvm, gpa, len))
 		return NULL;
 	return (char *)kvm->ram + (gpa - kvm->ram_start);
 }

@@ -65,7 +65,6 @@ int kvm__open(struct kvm *kvm);
 int kvm__create_vm(struct kvm *kvm, uint64_t ram_start, uint64_t ram_size);
 /* Host pointer for guest physical [gpa, gpa + len), or NULL if not all RAM. */
 void *kvm__gpa_to_hva(struct kvm *kvm, uint64_t gpa, uint64_t len);
-bool kvm__gpa_in_ram(const struct kvm *kvm, uint64_t gpa, uint64_t len);
 
 /* End the VM with status (the first caller's status wins) and kick vCPUs. */
 void kvm__stop(struct kvm *kvm, int status);

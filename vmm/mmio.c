@@ -53,9 +53,8 @@ static void log_unknown(uint64_t addr, uint32_t len, bool is_write)
 		       MMIO_UNKNOWN_LOGGED);
 }
 
-void mmio__access(struct kvm *kvm, uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
+void mmio__access(uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
 {
-	(void)kvm;
 	for (unsigned int i = 0; i < nr_regions; i++) {
 		struct mmio_region *r = &regions[i];
 

@@ -8,10 +8,8 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SZ_4K  0x1000ULL
-#define SZ_64K 0x10000ULL
 #define SZ_1M  0x100000ULL
 #define SZ_2M  0x200000ULL
-#define SZ_1G  0x40000000ULL
 #define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
 

@@ -19,12 +19,6 @@ static const uint8_t kvm_action[] = {
 	[POLICY_FILTER_FWD] = KVM_SMCCC_FILTER_FWD_TO_USER,
 };
 
-static const char *const action_name[] = {
-	[POLICY_FILTER_HANDLE] = "kernel",
-	[POLICY_FILTER_DENY] = "deny",
-	[POLICY_FILTER_FWD] = "forward",
-};
-
 int smccc_filter__install(struct kvm *kvm)
 {
 	struct kvm_device_attr attr = {
@@ -55,11 +49,11 @@ int smccc_filter__install(struct kvm *kvm)
 		if (ioctl(kvm->vm_fd, KVM_SET_DEVICE_ATTR, &attr) < 0)
 			die_errno(-errno, "SMCCC filter 0x%08x-0x%08x %s: KVM_SET_DEVICE_ATTR",
 				  r[i].base, (uint32_t)(r[i].base + r[i].nr - 1),
-				  action_name[r[i].action]);
+				  policy_filter_action_name(r[i].action));
 		attr.addr = 0;
 		installed++;
 		pr_debug("SMCCC filter: 0x%08x-0x%08x %s", r[i].base,
-			 (uint32_t)(r[i].base + r[i].nr - 1), action_name[r[i].action]);
+			 (uint32_t)(r[i].base + r[i].nr - 1), policy_filter_action_name(r[i].action));
 	}
 	free(r);
 	return 0;
