@@ -7,7 +7,8 @@ GUEST_CC = $(CROSS_COMPILE)gcc
 GUEST_OBJCOPY = $(CROSS_COMPILE)objcopy
 
 GUEST_IMAGES := build/guest/boot-test.img build/guest/psci-conformance.img \
-	build/guest/smccc-bench.img build/guest/hostile.img
+	build/guest/smccc-bench.img build/guest/hostile.img build/guest/cpu-on-race.img \
+	build/guest/trng-test.img
 
 GUEST_CFLAGS = -ffreestanding -nostdlib -nostartfiles -mgeneral-regs-only \
 	-O2 -Wall -Wextra -Werror -std=gnu11 -g \

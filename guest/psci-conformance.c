@@ -111,24 +111,9 @@ static u64 cpu_on(u64 mpidr, u64 entry, u64 ctx)
 
 static int read_cpus(const void *fdt)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus"), node;
-	u64 me = my_mpidr();
-
-	if (cpus < 0)
-		return -1;
-	for (node = fdt_first_subnode(fdt, cpus); node >= 0;
-	     node = fdt_next_subnode(fdt, node)) {
-		const char *dt = fdt_getprop_str(fdt, node, "device_type");
-		u64 reg, size;
-
-		if (!dt || strcmp(dt, "cpu") || fdt_reg(fdt, node, 0, &reg, &size))
-			continue;
-		if (ncpus == GUEST_MAX_CPUS)
-			break;
-		if ((reg & PSCI_MPIDR_AFF_MASK) == me)
-			self_idx = ncpus;
-		cpu_mpidr[ncpus++] = reg & PSCI_MPIDR_AFF_MASK;
-	}
+	ncpus = fdt_cpus(fdt, cpu_mpidr, GUEST_MAX_CPUS, &self_idx);
+	if (ncpus < 0)
+		ncpus = 0;
 	return ncpus;
 }
 

@@ -468,3 +468,25 @@ int fdt_resolve_stdout(const void *fdt)
 		len++;
 	return path_offset_len(fdt, p, len);
 }
+
+int fdt_cpus(const void *fdt, u64 *mpidr, int max, int *self)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node, n = 0;
+	u64 me = my_mpidr();
+
+	*self = -1;
+	if (cpus < 0)
+		return -1;
+	for (node = fdt_first_subnode(fdt, cpus); node >= 0 && n < max;
+	     node = fdt_next_subnode(fdt, node)) {
+		const char *dt = fdt_getprop_str(fdt, node, "device_type");
+		u64 reg, size;
+
+		if (!dt || strcmp(dt, "cpu") || fdt_reg(fdt, node, 0, &reg, &size))
+			continue;
+		if ((reg & PSCI_MPIDR_AFF_MASK) == me)
+			*self = n;
+		mpidr[n++] = reg & PSCI_MPIDR_AFF_MASK;
+	}
+	return n;
+}

@@ -135,6 +135,9 @@ int fdt_reg(const void *fdt, int node, int idx, u64 *addr, u64 *size);
 int fdt_memory(const void *fdt, int idx, u64 *base, u64 *size);
 /* Read 'cells' big-endian 32-bit cells as one number. */
 u64 fdt_read_cells(const void *p, int cells);
+/* MPIDRs (Aff3..Aff0) of /cpus' cpu nodes in order, at most max; *self:
+ * the index of the calling CPU, or -1.  The count, or -1 without /cpus. */
+int fdt_cpus(const void *fdt, u64 *mpidr, int max, int *self);
 /* Alias lookup or path: "serial0:115200n8" -> offset of the node. */
 int fdt_resolve_stdout(const void *fdt);
 
