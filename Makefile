@@ -129,7 +129,7 @@ $(BUILD)/san/obj/%.o: %.c
 	@echo "  CC      $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
 
-$(BUILD)/san/%: tests/unit/%.c $(SAN_OBJS) tests/unit/check-main.h
+$(BUILD)/san/%: tests/unit/%.c $(SAN_OBJS) tests/unit/check-main.h tests/unit/fake-platform.h
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Ipolicy -Ivmm -o $@ $(filter %.c %.o,$^) $(CHECK_LIBS) $(HOST_LDLIBS)

@@ -240,7 +240,7 @@ static int key_psci_functions(struct parse *ps, const char *v)
 			perr(ps, ps->lineno, "psci_functions: unknown PSCI function '%s'", name);
 			return -1;
 		}
-		if (!fn->implemented) {
+		if (!fn->emulate) {
 			perr(ps, ps->lineno,
 			     "psci_functions: PSCI function '%s' is not implemented by this VMM",
 			     name);
@@ -363,25 +363,29 @@ static int key_count(struct parse *ps, const char *v)
 static int key_action(struct parse *ps, const char *v)
 {
 	size_t len = strcspn(v, " \t");
-	const struct policy_handler *h;
+	const struct smccc_service *s;
 	char name[32], why[256];
 	const char *arg = v + len;
 
 	copy_trimmed(name, sizeof(name), v, len);
 	while (is_space(*arg))
 		arg++;
-	h = policy_handler_find(name);
-	if (!h) {
+	s = smccc_service_find(name);
+	if (!s) {
 		perr(ps, ps->lineno, "action: unknown action '%s' (expected one of: %s)", name,
-		     policy_handler_names());
+		     smccc_service_usages());
 		return -1;
 	}
 	why[0] = '\0';
-	if (h->parse(&ps->cur, arg, why, sizeof(why))) {
+	if (!s->parse && *arg) {
+		perr(ps, ps->lineno, "action: unexpected '%s' after the action name", arg);
+		return -1;
+	}
+	if (s->parse && s->parse(arg, &ps->cur.arg, why, sizeof(why))) {
 		perr(ps, ps->lineno, "action: %s", why);
 		return -1;
 	}
-	ps->cur.handler = h;
+	ps->cur.service = s;
 	ps->cur.action_line = ps->lineno;
 	return 0;
 }
@@ -443,7 +447,7 @@ static void finish_rule(struct parse *ps)
 		     r->name);
 		return;
 	}
-	if (!r->handler) {
+	if (!r->service) {
 		perr(ps, r->line, "rule '%s' has no action", r->name);
 		return;
 	}
@@ -463,23 +467,27 @@ static void finish_rule(struct parse *ps)
 	/* Overlaps between rules are found once all are read (check_overlaps):
 	 * pairwise here would make a large policy quadratic to load. */
 
-	if (!strcmp(r->handler->name, "psci") &&
-	    !((r->first >= PSCI_FID32_FIRST && r->last <= PSCI_FID32_LAST) ||
-	      (r->first >= PSCI_FID64_FIRST && r->last <= PSCI_FID64_LAST))) {
-		perr(ps, r->action_line,
-		     "rule '%s': action psci only applies within the PSCI ranges "
-		     "0x%08X-0x%08X and 0x%08X-0x%08X", r->name, PSCI_FID32_FIRST,
-		     PSCI_FID32_LAST, PSCI_FID64_FIRST, PSCI_FID64_LAST);
+	if (!smccc_service_covers(r->service, r->first, r->last)) {
+		char list[160];
+		size_t n = 0;
+
+		for (i = 0; i < r->service->nr_ranges && n < sizeof(list); i++)
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s0x%08X-0x%08X",
+					      i ? " and " : "", r->service->ranges[i].first,
+					      r->service->ranges[i].last);
+		perr(ps, r->action_line, "rule '%s': action %s only applies within %s %s",
+		     r->name, r->service->name, r->service->ranges_name, list);
 		return;
 	}
-	if (!strcmp(r->handler->name, "return") && policy_range_has_32bit(r->first, r->last) &&
-	    !(r->value <= 0xFFFFFFFFULL ||
-	      ((int64_t)r->value < 0 && (int64_t)r->value >= INT32_MIN))) {
-		perr(ps, r->action_line,
-		     "rule '%s': return value does not fit in W0 for the SMC32/HVC32 IDs "
-		     "of the range", r->name);
-		return;
+	if (r->service->check) {
+		char why[256] = "";
+
+		if (r->service->check(r->first, r->last, r->arg, why, sizeof(why))) {
+			perr(ps, r->action_line, "rule '%s': %s", r->name, why);
+			return;
+		}
 	}
+	r->decision = smccc_service_decision(r->service);
 
 	if (p->nr_rules == ps->rules_cap) {
 		size_t cap = ps->rules_cap ? ps->rules_cap * 2 : 8;
@@ -750,6 +758,43 @@ static int check_duplicates_and_overlaps(struct parse *ps)
 	return 0;
 }
 
+static const struct policy_rule *first_psci_rule(const struct policy *p)
+{
+	for (size_t i = 0; i < p->nr_rules; i++)
+		if (p->rules[i].service == &psci_service)
+			return &p->rules[i];
+	return NULL;
+}
+
+/*
+ * PSCI changes vCPU power state, which has one owner: KVM (kernel) or the
+ * VMM (psci).  A policy that hands some PSCI IDs to each would leave a CPU
+ * on in one view and off in the other.
+ */
+static int check_psci_owner(struct parse *ps)
+{
+	struct policy *p = ps->p;
+
+	if (!p->psci_in_user)
+		return 0;
+	for (uint32_t fid = PSCI_FID32_FIRST; fid <= PSCI_FID64_LAST; fid++) {
+		const struct policy_rule *r;
+
+		if (fid == PSCI_FID32_LAST + 1)
+			fid = PSCI_FID64_FIRST;
+		r = policy_lookup(p, fid);
+		if ((r ? r->service->filter : p->default_action) != POLICY_FILTER_HANDLE)
+			continue;
+		perr(ps, r ? r->action_line : ps->default_line,
+		     "PSCI ID 0x%08X goes to KVM (%s) while rule '%s' gives PSCI to the VMM: "
+		     "vCPU power state can have only one owner, so give every PSCI ID to psci "
+		     "(or every one to kernel)", fid, r ? "action kernel" : "default = kernel",
+		     policy_rule_name(first_psci_rule(p)));
+		return -1;
+	}
+	return 0;
+}
+
 static void finish(struct parse *ps)
 {
 	struct policy *p = ps->p;
@@ -782,13 +827,15 @@ static void finish(struct parse *ps)
 	}
 
 	for (i = 0; i < p->nr_rules; i++)
-		if (!strcmp(p->rules[i].handler->name, "psci"))
+		if (p->rules[i].service == &psci_service)
 			p->psci_in_user = true;
 	if (policy_sort_rules(p)) {
 		perr(ps, 1, "out of memory");
 		return;
 	}
 	if (check_duplicates_and_overlaps(ps))
+		return;
+	if (check_psci_owner(ps))
 		return;
 
 	if (p->default_action == POLICY_FILTER_HANDLE)
@@ -938,7 +985,7 @@ bool policy_psci_offered(const struct policy *p, uint32_t fid)
 {
 	const struct psci_fn_info *fn = psci_fn_by_id(fid);
 
-	return fn && fn->implemented && (p->psci_offered & (1U << fn->num));
+	return fn && fn->emulate && (p->psci_offered & (1U << fn->num));
 }
 
 const char *policy_warning(const struct policy *p, size_t i)

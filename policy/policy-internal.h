@@ -7,30 +7,9 @@
 #include <stdint.h>
 
 #include "policy.h"
-#include "psci.h"
+#include "service.h"
 
 #define POLICY_NAME_MAX		64	/* rule name, including the NUL */
-
-/*
- * One action of the vocabulary.  config.c looks actions up by name, calls
- * parse() with whatever follows the name ("" if nothing), and decide.c calls
- * handle() for forwarded calls the rule covers.
- */
-struct policy_handler {
-	const char *name;
-	enum policy_filter_action filter;	/* what KVM's filter is told */
-	enum policy_verdict verdict;		/* reported for forwarded calls */
-	/* 0 on success; on error fill why (no "FILE:LINE:" prefix). */
-	int (*parse)(struct policy_rule *r, const char *arg, char *why, size_t whylen);
-	/* c has been narrowed already for SMC32/HVC32 IDs; r is zeroed. */
-	void (*handle)(const struct policy_rule *rule, struct psci *psci,
-		       const struct policy_call *c, struct policy_result *r);
-};
-
-/* Find an action by exact (case-insensitive) name; NULL if unknown. */
-const struct policy_handler *policy_handler_find(const char *name);
-/* "kernel, deny, psci, ..." for error messages. */
-const char *policy_handler_names(void);
 
 struct policy_rule {
 	char name[POLICY_NAME_MAX];
@@ -38,8 +17,9 @@ struct policy_rule {
 	unsigned range_line;	/* range = / the later of base =, count = */
 	unsigned action_line;
 	uint32_t first, last;	/* inclusive */
-	const struct policy_handler *handler;
-	uint64_t value;		/* "return VALUE": X0, two's complement */
+	const struct smccc_service *service;
+	uint64_t arg;		/* the action's argument: "return VALUE"'s X0 */
+	unsigned decision;	/* smccc_service_decision(service), set at load */
 };
 
 struct policy {
@@ -58,18 +38,24 @@ struct policy {
 };
 
 /* PSCI function catalogue (psci.c), indexed by function number 0..0x1F. */
+struct psci_call;
 struct psci_fn_info {
 	const char *name;	/* as written in psci_functions */
 	unsigned num;		/* bits 4:0 of the ID */
 	uint32_t since;		/* first PSCI version defining it */
 	uint32_t mandatory;	/* version from which it is mandatory, 0 = never */
 	bool has64;		/* an SMC64 variant is defined */
-	bool implemented;	/* psci.c emulates it */
+	unsigned nr_args;	/* X1..Xn the emulation reads */
+	/* The emulation, returning X0; NULL: not emulated by this VMM. */
+	int64_t (*emulate)(const struct psci_call *pc);
 };
 const struct psci_fn_info *psci_fn_by_name(const char *name);
 const struct psci_fn_info *psci_fn_by_num(unsigned num);
 /* Info for a 32- or 64-bit PSCI function ID, NULL if not a defined one. */
 const struct psci_fn_info *psci_fn_by_id(uint32_t fid);
+
+/* services.c: the decision index of a service's answers. */
+unsigned smccc_service_decision(const struct smccc_service *s);
 
 /* ranges.c */
 bool policy_ranges_overlap(uint32_t a_first, uint32_t a_last, uint32_t b_first, uint32_t b_last);

@@ -2,8 +2,9 @@
  * SMCCC call policy: load a policy file, turn it into KVM SMCCC filter
  * ranges, and decide what a forwarded call gets back.
  *
- * Pure C11 + pthreads; no KVM headers, so it builds and tests on any host.
- * The file format is described in configs/default.conf.
+ * Pure C11; no KVM headers, so it builds and tests on any host.  The file
+ * format is described in docs/policy-format.md; who answers a forwarded
+ * call, and how, in service.h.
  */
 #ifndef POLICY_POLICY_H
 #define POLICY_POLICY_H
@@ -27,7 +28,7 @@ void policy_free(struct policy *p);
 enum policy_conduit policy_conduit(const struct policy *p);
 uint32_t policy_psci_version(const struct policy *p);		/* e.g. 0x10001 */
 enum policy_on_reset policy_on_reset(const struct policy *p);
-bool policy_psci_in_user(const struct policy *p);		/* some rule uses the psci handler */
+bool policy_psci_in_user(const struct policy *p);		/* some rule uses the psci service */
 bool policy_psci_offered(const struct policy *p, uint32_t fid); /* PSCI function offered (either width) */
 
 /*
@@ -48,6 +49,7 @@ const struct policy_rule *policy_lookup(const struct policy *p, uint32_t fid);
 const char *policy_rule_name(const struct policy_rule *r);
 unsigned policy_rule_line(const struct policy_rule *r);
 const char *policy_rule_action_name(const struct policy_rule *r); /* "psci", "return", ... */
+uint64_t policy_rule_arg(const struct policy_rule *r);		/* return VALUE; else 0 */
 size_t policy_nr_rules(const struct policy *p);
 /* Position of r among policy_rule_at()'s rules, for per-rule counters. */
 size_t policy_rule_index(const struct policy *p, const struct policy_rule *r);
@@ -68,36 +70,56 @@ enum policy_filter_action policy_default_action(const struct policy *p);
 enum policy_filter_action policy_rule_filter_action(const struct policy_rule *r);
 const char *policy_warning(const struct policy *p, size_t i);
 
-/* A forwarded call and its decision. */
+/*
+ * A forwarded call.  x[0] is the whole X0; x[1..] hold the arguments the
+ * route asked for (the rest are not read from the vCPU and stay 0).
+ */
 struct policy_call { uint64_t x[18]; enum policy_conduit conduit; unsigned vcpu; };
 
+/* Which of the checks decided a call: the two before any rule, or the
+ * rule's service. */
 enum policy_verdict {
 	POLICY_VERDICT_UPPER32,		/* refused by the 32-bit rule (DEN 0028 2.5): NOT_SUPPORTED */
-	POLICY_VERDICT_NO_RULE,		/* no rule: default deny */
-	POLICY_VERDICT_DENY, POLICY_VERDICT_LOG, POLICY_VERDICT_RETURN, POLICY_VERDICT_PSCI,
-	POLICY_VERDICT_NOT_FORWARDED,	/* rule says kernel/deny: KVM should not have forwarded it */
+	POLICY_VERDICT_NO_RULE,		/* no rule: NOT_SUPPORTED (KVM denied what no rule names) */
+	POLICY_VERDICT_SERVICE,		/* the rule's service answers */
 };
-const char *policy_verdict_name(enum policy_verdict v);
 
-/* SYSTEM_WARM_RESET is SYSTEM_RESET2's warm reset: what Linux asks for on
- * panic with reboot=panic_warm (the VMM's default command line). */
-enum policy_platform_op { POLICY_OP_NONE, POLICY_OP_CPU_ON, POLICY_OP_CPU_OFF,
-			  POLICY_OP_SYSTEM_OFF, POLICY_OP_SYSTEM_RESET,
-			  POLICY_OP_SYSTEM_WARM_RESET };
+/* Step 1, from X0 alone: who decides, and how many of X1..X17 it reads. */
+struct policy_route {
+	enum policy_verdict verdict;
+	const struct policy_rule *rule;	/* the deciding rule, NULL when none */
+	unsigned nr_args;		/* X1..X<nr_args> */
+};
 
 struct policy_result {
-	uint64_t x[4];			/* written back to X0..X3 */
-	enum policy_verdict verdict;
+	uint64_t x[4];			/* X0..X3 as answered */
+	unsigned nr_ret;		/* X0..X<nr_ret-1> to write back; 0: the call
+					 * does not return (CPU_OFF, SYSTEM_OFF, ...) */
+	unsigned nr_args;		/* X1..X<nr_args> were read */
 	const struct policy_rule *rule;	/* NULL when none */
-	enum policy_platform_op op;
-	unsigned target;		/* vCPU index for CPU_ON */
-	uint64_t entry, context_id;	/* CPU_ON */
+	unsigned decision;		/* see policy_decision_name() */
 };
 
-struct psci;	/* from psci.h */
+struct smccc_platform;	/* service.h: what services act on */
 
-/* Thread-safe. psci may be NULL when no rule uses the psci handler. */
-void policy_decide(const struct policy *p, struct psci *psci, const struct policy_call *c,
+/* Thread-safe.  The 32-bit rule first, then the rule lookup. */
+void policy_route(const struct policy *p, uint64_t x0, struct policy_route *rt);
+/* Thread-safe.  c->x[1..rt->nr_args] must be valid.  Effects (CPU_ON,
+ * SYSTEM_OFF, ...) happen through plat before it returns. */
+void policy_answer(const struct policy *p, const struct policy_route *rt,
+		   const struct smccc_platform *plat, const struct policy_call *c,
 		   struct policy_result *r);
+/* policy_route() + policy_answer(), for callers that have every register. */
+void policy_decide(const struct policy *p, const struct smccc_platform *plat,
+		   const struct policy_call *c, struct policy_result *r);
+
+/*
+ * Decisions, for counters and the audit trail: "upper32", "no-rule", then
+ * each service's decision name ("psci", "trng", "return", "deny", "log",
+ * "not-forwarded").  Indices are dense, 0 .. policy_nr_decisions() - 1.
+ */
+unsigned policy_nr_decisions(void);
+const char *policy_decision_name(unsigned decision);
+unsigned policy_verdict_decision(enum policy_verdict v);	/* UPPER32, NO_RULE */
 
 #endif /* POLICY_POLICY_H */

@@ -133,7 +133,7 @@ size_t policy_filter_ranges(const struct policy *p, struct policy_filter_range *
 
 		if (r->first > next)
 			emit_unreserved(&e, next, r->first - 1, p->default_action);
-		emit_unreserved(&e, r->first, r->last, r->handler->filter);
+		emit_unreserved(&e, r->first, r->last, r->service->filter);
 		next = (uint64_t)r->last + 1;
 	}
 	if (next <= 0xFFFFFFFFULL)
@@ -177,8 +177,9 @@ const char *policy_rule_name(const struct policy_rule *r) { return r->name; }
 unsigned policy_rule_line(const struct policy_rule *r) { return r->line; }
 uint32_t policy_rule_first(const struct policy_rule *r) { return r->first; }
 uint32_t policy_rule_last(const struct policy_rule *r) { return r->last; }
-const char *policy_rule_action_name(const struct policy_rule *r) { return r->handler->name; }
+const char *policy_rule_action_name(const struct policy_rule *r) { return r->service->name; }
+uint64_t policy_rule_arg(const struct policy_rule *r) { return r->arg; }
 enum policy_filter_action policy_rule_filter_action(const struct policy_rule *r)
 {
-	return r->handler->filter;
+	return r->service->filter;
 }

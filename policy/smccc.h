@@ -3,8 +3,12 @@
  *
  * Sources (sections cited by number and title):
  *   Arm DEN 0028, "SMC Calling Convention" (SMCCC), v1.2 and later.
- *   Arm DEN 0022, "Arm Power State Coordination Interface" (PSCI), issue D
- *   (PSCI 1.1) and later.
+ *   Arm DEN 0022F.b, "Arm Power State Coordination Interface Platform Design
+ *   Document" (PSCI 1.3): section numbers below are that issue's (checked);
+ *   issue D.b (PSCI 1.1) numbers SYSTEM_OFF and later one lower.
+ *   Arm DEN 0098, "Arm True Random Number Generator Firmware Interface"
+ *   1.0: function IDs and return codes as TF-A (include/services/trng_svc.h)
+ *   and Linux (include/linux/arm-smccc.h) define them.
  *   Linux arch/arm64/kvm/hypercalls.c for KVM's reserved filter ranges.
  *
  * Macros only -- no #include, no types, no functions -- because freestanding
@@ -121,8 +125,8 @@
 #define PSCI_MIGRATE_INFO_UP_CPU	0x84000007U	/* §5.1.8 */
 #define PSCI_MIGRATE_INFO_UP_CPU_64	0xC4000007U
 #define PSCI_SYSTEM_OFF			0x84000008U	/* §5.1.9 */
-#define PSCI_SYSTEM_RESET		0x84000009U	/* §5.1.10 */
-#define PSCI_FEATURES			0x8400000AU	/* §5.1.14, 1.0+ */
+#define PSCI_SYSTEM_RESET		0x84000009U	/* §5.1.11 */
+#define PSCI_FEATURES			0x8400000AU	/* §5.1.15, 1.0+ */
 #define PSCI_CPU_FREEZE			0x8400000BU	/* 1.0+ */
 #define PSCI_CPU_DEFAULT_SUSPEND	0x8400000CU	/* 1.0+ */
 #define PSCI_CPU_DEFAULT_SUSPEND_64	0xC400000CU
@@ -160,14 +164,15 @@
 #define PSCI_RET_DISABLED		(-8)
 #define PSCI_RET_INVALID_ADDRESS	(-9)
 
-/* AFFINITY_INFO return states (DEN 0022 §5.1.5). */
+/* AFFINITY_INFO return states (DEN 0022 §5.1.5; ON_PENDING is never
+ * answered here: a CPU that CPU_ON started is ON at once, as in KVM). */
 #define PSCI_AFFINITY_ON		0
 #define PSCI_AFFINITY_OFF		1
 #define PSCI_AFFINITY_ON_PENDING	2
 /* Highest lowest_affinity_level argument accepted (Aff0..Aff3). */
 #define PSCI_AFFINITY_LEVEL_MAX		3U
 
-/* MIGRATE_INFO_TYPE results (DEN 0022 §5.1.7). */
+/* MIGRATE_INFO_TYPE results (DEN 0022 §5.1.7, §5.9). */
 #define PSCI_TOS_UP_MIGRATE_CAPABLE	0
 #define PSCI_TOS_UP_NOT_MIGRATE_CAPABLE	1
 #define PSCI_TOS_NOT_PRESENT_MP		2	/* no Trusted OS / no migration */
@@ -189,11 +194,11 @@
 #define PSCI_POWER_STATE_LEVEL_MASK	0x03000000U
 #define PSCI_POWER_STATE_VALID_MASK	0x0301FFFFU	/* others are reserved */
 
-/* PSCI_FEATURES flags for CPU_SUSPEND (DEN 0022 §5.1.14). */
+/* PSCI_FEATURES flags for CPU_SUSPEND (DEN 0022 §5.16.1, Table 11). */
 #define PSCI_FEATURE_OSI_MODE		0x1U	/* bit 0: OS-initiated mode */
 #define PSCI_FEATURE_EXTENDED_STATEID	0x2U	/* bit 1: extended power_state */
 
-/* SYSTEM_RESET2 reset_type (DEN 0022 §5.1.11 SYSTEM_RESET2). */
+/* SYSTEM_RESET2 reset_type (DEN 0022 §5.13.1, Table 10). */
 #define PSCI_RESET2_VENDOR		0x80000000U	/* bit 31: vendor-specific */
 #define PSCI_RESET2_SYSTEM_WARM_RESET	0x00000000U
 
@@ -203,5 +208,29 @@
 #define PSCI_MPIDR_AFF_LEVEL_MASK(lvl)					\
 	((lvl) == 0 ? 0xFF00FFFFFFULL : (lvl) == 1 ? 0xFF00FFFF00ULL :	\
 	 (lvl) == 2 ? 0xFF00FF0000ULL : 0xFF00000000ULL)
+
+/* ------------------------------------------------------------------------
+ * SMCCC TRNG (Arm DEN 0098, "True Random Number Generator Firmware
+ * Interface"): function numbers 0x50-0x5F of the Standard Secure service.
+ */
+#define TRNG_FID32_FIRST		0x84000050U
+#define TRNG_FID32_LAST			0x8400005FU
+#define TRNG_FID64_FIRST		0xC4000050U
+#define TRNG_FID64_LAST			0xC400005FU
+
+#define TRNG_VERSION			0x84000050U
+#define TRNG_FEATURES			0x84000051U
+#define TRNG_GET_UUID			0x84000052U
+#define TRNG_RND32			0x84000053U
+#define TRNG_RND64			0xC4000053U
+
+#define TRNG_RET_SUCCESS		0
+#define TRNG_RET_NOT_SUPPORTED		(-1)
+#define TRNG_RET_INVALID_PARAMETERS	(-2)
+#define TRNG_RET_NO_ENTROPY		(-3)
+
+#define TRNG_VERSION_1_0		0x00010000U	/* major 30:16, minor 15:0 */
+#define TRNG_RND32_MAX_BITS		96		/* W1..W3 */
+#define TRNG_RND64_MAX_BITS		192		/* X1..X3 */
 
 #endif /* POLICY_SMCCC_H */

@@ -59,7 +59,7 @@ EOF
 fi
 
 pkgs="build-essential pkg-config check libfdt-dev libseccomp-dev libinih-dev libyajl-dev
-      clang libclang-rt-14-dev cpio python3"
+      clang libclang-rt-14-dev cpio python3 xz-utils"
 if [ "$host_arch" = amd64 ]; then
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 		dpkg --add-architecture arm64

@@ -1,5 +1,7 @@
 /* vmm-policy explain: which rule decides a call, what comes back, and why. */
 #include <errno.h>
+#include <stdarg.h>
+#include <sys/random.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,7 @@
 
 #include "../policy/describe.h"
 #include "../policy/policy.h"
-#include "../policy/psci.h"
+#include "../policy/service.h"
 #include "../policy/smccc.h"
 #include "vmm-policy.h"
 
@@ -34,26 +36,16 @@ static int parse_u64(const char *s, uint64_t *v)
 	return errno || *end ? -EINVAL : 0;
 }
 
-static const char *verdict_why(enum policy_verdict v)
+static const char *verdict_why(const struct policy_result *r)
 {
-	switch (v) {
-	case POLICY_VERDICT_UPPER32:
+	if (r->decision == policy_verdict_decision(POLICY_VERDICT_UPPER32))
 		return "X0 has non-zero upper 32 bits: not a valid SMCCC function ID "
 		       "(Arm DEN 0028, 2.5: the ID is W0), so NOT_SUPPORTED whatever W0 names";
-	case POLICY_VERDICT_NO_RULE:
+	if (!r->rule)
 		return "no rule names this function ID: the default, NOT_SUPPORTED";
-	case POLICY_VERDICT_DENY:
-		return "the rule's handler denies it (NOT_SUPPORTED) after logging it";
-	case POLICY_VERDICT_LOG:
-		return "the rule's handler records the call, then denies it (NOT_SUPPORTED)";
-	case POLICY_VERDICT_RETURN:
-		return "the rule's handler returns a fixed value";
-	case POLICY_VERDICT_PSCI:
-		return "the VMM's PSCI emulation (Arm DEN 0022) answers";
-	case POLICY_VERDICT_NOT_FORWARDED:
+	if (policy_rule_filter_action(r->rule) != POLICY_FILTER_FWD)
 		return "the rule leaves this call to KVM: the VMM would not see it";
-	}
-	return "?";
+	return smccc_service_find(policy_rule_action_name(r->rule))->summary;
 }
 
 static void explain_kernel_side(const struct policy *p, const struct policy_rule *r,
@@ -84,23 +76,96 @@ static void explain_kernel_side(const struct policy *p, const struct policy_rule
 	}
 }
 
-static const char *const op_text[] = {
-	[POLICY_OP_NONE] = "",
-	[POLICY_OP_CPU_ON] = "the VMM starts the target vCPU at the entry point",
-	[POLICY_OP_CPU_OFF] = "the VMM parks the calling vCPU",
-	[POLICY_OP_SYSTEM_OFF] = "the VMM powers the guest off (exit status 0)",
-	[POLICY_OP_SYSTEM_RESET] = "the VMM resets the guest (on_reset: exit with 0, or restart)",
-	[POLICY_OP_SYSTEM_WARM_RESET] = "a warm reset, Linux's panic signal: exit status 3 "
-					"with on_reset = exit, else restart",
+/*
+ * The platform as the VMM has it at boot (vCPU 0 on, the others off), but
+ * effects are only described: what the call would make the VMM do.
+ */
+struct explain_platform {
+	char then[256];
 };
 
-static struct psci *make_psci(const struct policy *p, unsigned int cpus)
-{
-	uint64_t mpidr[EXPLAIN_MAX_CPUS];
+static void say(void *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-	for (unsigned int i = 0; i < cpus; i++)
-		mpidr[i] = MPIDR_RES1 | ((uint64_t)(i / 16) << 8) | (i % 16);
-	return psci_new(p, cpus, mpidr, EXPLAIN_RAM_BASE, EXPLAIN_RAM_SIZE);
+static void say(void *ctx, const char *fmt, ...)
+{
+	struct explain_platform *e = ctx;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->then, sizeof(e->then), fmt, ap);
+	va_end(ap);
+}
+
+static int ex_cpu_on(void *ctx, unsigned int target, uint64_t entry, uint64_t context_id)
+{
+	if (target == 0)
+		return -EALREADY;
+	say(ctx, "the VMM starts vCPU %u at 0x%" PRIx64 " with X0 = 0x%" PRIx64
+	    " (it counts as on from now)", target, entry, context_id);
+	return 0;
+}
+
+static void ex_cpu_off(void *ctx, unsigned int self)
+{
+	say(ctx, "the VMM powers vCPU %u off: the call does not return", self);
+}
+
+static bool ex_cpu_is_on(void *ctx, unsigned int cpu)
+{
+	(void)ctx;
+	return cpu == 0;
+}
+
+static void ex_system_off(void *ctx)
+{
+	say(ctx, "the VMM powers the guest off (exit status 0): the call does not return");
+}
+
+static void ex_system_reset(void *ctx, enum smccc_reset_kind kind)
+{
+	if (kind == SMCCC_RESET_WARM)
+		say(ctx, "a warm reset, Linux's panic signal: exit status 3 with on_reset = exit, "
+		    "else restart");
+	else
+		say(ctx, "the VMM resets the guest (on_reset: exit with 0, or restart)");
+}
+
+static int ex_entropy(void *ctx, void *buf, size_t len)
+{
+	ssize_t n = getrandom(buf, len, 0);
+
+	say(ctx, "entropy from getrandom(2): other bits every call");
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+static const struct smccc_platform_ops explain_ops = {
+	.cpu_on = ex_cpu_on,
+	.cpu_off = ex_cpu_off,
+	.cpu_is_on = ex_cpu_is_on,
+	.system_off = ex_system_off,
+	.system_reset = ex_system_reset,
+	.entropy = ex_entropy,
+};
+
+/* The registers the VMM writes back (the others keep the guest's values),
+ * and how many it reads: each is one ioctl. */
+static void print_result(const struct policy_result *r)
+{
+	printf("returns:");
+	if (!r->nr_ret)
+		printf(" nothing: the call does not return");
+	for (unsigned int i = 0; i < r->nr_ret; i++) {
+		printf(" X%u=0x%016" PRIx64, i, r->x[i]);
+		if (i == 0)
+			printf(" (%" PRId64 ")", (int64_t)r->x[0]);
+	}
+	printf("\nregs:    reads X0");
+	if (r->nr_args)
+		printf("..X%u", r->nr_args);
+	printf(", writes %s", r->nr_ret ? "X0" : "nothing");
+	if (r->nr_ret > 1)
+		printf("..X%u", r->nr_ret - 1);
+	printf(" (one KVM ONE_REG ioctl each)\n");
 }
 
 static int parse_args(int argc, char **argv, struct policy_call *c, unsigned int *cpus)
@@ -157,7 +222,6 @@ int cmd_explain(int argc, char **argv)
 	struct policy_result res;
 	const struct policy_rule *rule;
 	struct policy *p;
-	struct psci *psci = NULL;
 	unsigned int cpus = 1;
 	char desc[160], act[96];
 
@@ -191,16 +255,20 @@ int cmd_explain(int argc, char **argv)
 	explain_kernel_side(p, rule, c.x[0]);
 
 	if ((rule ? policy_rule_filter_action(rule) : policy_default_action(p)) == POLICY_FILTER_FWD) {
-		if (policy_psci_in_user(p))
-			psci = make_psci(p, cpus);
-		policy_decide(p, psci, &c, &res);
-		printf("verdict: %s: %s\n", policy_verdict_name(res.verdict), verdict_why(res.verdict));
-		printf("returns: X0=0x%016" PRIx64 " (%" PRId64 ") X1=0x%" PRIx64 " X2=0x%" PRIx64
-		       " X3=0x%" PRIx64 "\n", res.x[0], (int64_t)res.x[0], res.x[1], res.x[2], res.x[3]);
-		if (res.op != POLICY_OP_NONE)
-			printf("then:    %s\n", op_text[res.op]);
-		if (psci)
-			psci_free(psci);
+		struct explain_platform ex = { "" };
+		uint64_t mpidr[EXPLAIN_MAX_CPUS];
+		struct smccc_platform plat = {
+			.ops = &explain_ops, .ctx = &ex, .nr_cpus = cpus, .mpidr = mpidr,
+			.ram_base = EXPLAIN_RAM_BASE, .ram_size = EXPLAIN_RAM_SIZE,
+		};
+
+		for (unsigned int i = 0; i < cpus; i++)
+			mpidr[i] = MPIDR_RES1 | ((uint64_t)(i / 16) << 8) | (i % 16);
+		policy_decide(p, &plat, &c, &res);
+		printf("verdict: %s: %s\n", policy_decision_name(res.decision), verdict_why(&res));
+		print_result(&res);
+		if (ex.then[0])
+			printf("then:    %s\n", ex.then);
 	}
 	policy_free(p);
 	return 0;

@@ -21,8 +21,7 @@
 #include "audit.h"
 #include "util.h"
 
-#define NR_VERDICTS	(POLICY_VERDICT_NOT_FORWARDED + 1)
-#define AUDIT_RECORD_MAX 1024
+#define AUDIT_RECORD_MAX 2048
 
 struct audit {
 	const struct policy *policy;
@@ -34,7 +33,7 @@ struct audit {
 	bool overflow;
 	size_t nr_rules;
 	atomic_ulong *per_rule;		/* nr_rules + 1: the last is "no rule" */
-	atomic_ulong verdicts[NR_VERDICTS];
+	atomic_ulong *decisions;	/* policy_nr_decisions() */
 };
 
 static void audit_print(void *ctx, const char *s, size_t len)
@@ -59,7 +58,8 @@ struct audit *audit__create(const struct policy *p, const char *path)
 	a->fd = -1;
 	a->nr_rules = policy_nr_rules(p);
 	a->per_rule = calloc(a->nr_rules + 1, sizeof(*a->per_rule));
-	if (!a->per_rule)
+	a->decisions = calloc(policy_nr_decisions(), sizeof(*a->decisions));
+	if (!a->per_rule || !a->decisions)
 		die("audit: out of memory");
 	pthread_mutex_init(&a->lock, NULL);
 	if (!path)
@@ -99,10 +99,10 @@ static void write_record(struct audit *a, const struct policy_call *c,
 	struct timespec ts;
 	char when[40];
 
+	/* Under the lock: the trail's records are in time order. */
+	pthread_mutex_lock(&a->lock);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	snprintf(when, sizeof(when), "%lld.%09ld", (long long)ts.tv_sec, ts.tv_nsec);
-
-	pthread_mutex_lock(&a->lock);
 	a->len = 0;
 	a->overflow = false;
 	yajl_gen_reset(g, NULL);
@@ -114,16 +114,20 @@ static void write_record(struct audit *a, const struct policy_call *c,
 	gen_str(g, "conduit");
 	gen_str(g, c->conduit == POLICY_CONDUIT_SMC ? "smc" : "hvc");
 	gen_hex(g, "x0", c->x[0]);
-	gen_hex(g, "x1", c->x[1]);
-	gen_hex(g, "x2", c->x[2]);
-	gen_hex(g, "x3", c->x[3]);
+	/* Only the arguments the deciding service read from the vCPU. */
+	for (unsigned int i = 1; i <= r->nr_args; i++) {
+		char key[4];
+
+		snprintf(key, sizeof(key), "x%u", i);
+		gen_hex(g, key, c->x[i]);
+	}
 	gen_str(g, "function");
 	if (fn)
 		gen_str(g, fn);
 	else
 		yajl_gen_null(g);
 	gen_str(g, "decision");
-	gen_str(g, policy_verdict_name(r->verdict));
+	gen_str(g, policy_decision_name(r->decision));
 	gen_str(g, "rule");
 	if (r->rule)
 		gen_str(g, policy_rule_name(r->rule));
@@ -134,7 +138,14 @@ static void write_record(struct audit *a, const struct policy_call *c,
 		yajl_gen_integer(g, policy_rule_line(r->rule));
 	else
 		yajl_gen_null(g);
-	gen_hex(g, "ret", r->x[0]);
+	/* X0 only: the status.  A TRNG answer's X1..X3 are the guest's
+	 * entropy, which no log may keep. */
+	if (r->nr_ret) {
+		gen_hex(g, "ret", r->x[0]);
+	} else {
+		gen_str(g, "ret");
+		yajl_gen_null(g);
+	}
 	yajl_gen_map_close(g);
 	audit_print(a, "\n", 1);
 	if (!a->overflow && write(a->fd, a->buf, a->len) < 0) {
@@ -143,18 +154,39 @@ static void write_record(struct audit *a, const struct policy_call *c,
 	pthread_mutex_unlock(&a->lock);
 }
 
-void audit__call(struct audit *a, const struct policy_call *c, const struct policy_result *r)
+/* "x1=0x1 x2=0x2" for the arguments that were read. */
+static void format_args(char *buf, size_t len, const struct policy_call *c,
+			const struct policy_result *r)
 {
-	if ((unsigned int)r->verdict < NR_VERDICTS)
-		atomic_fetch_add_explicit(&a->verdicts[r->verdict], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&a->per_rule[r->rule ? policy_rule_index(a->policy, r->rule) : a->nr_rules], 1, memory_order_relaxed);
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 1; i <= r->nr_args && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, " x%u=0x%" PRIx64, i, c->x[i]);
+}
+
+void audit__call(struct audit *a, const struct policy_call *c, const struct policy_result *r,
+		 uint64_t nr_get, uint64_t nr_set)
+{
+	char args[256], ret[32];
+
+	if (r->decision < policy_nr_decisions())
+		atomic_fetch_add_explicit(&a->decisions[r->decision], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&a->per_rule[r->rule ? policy_rule_index(a->policy, r->rule) :
+					       a->nr_rules], 1, memory_order_relaxed);
 	if (a->fd >= 0)
 		write_record(a, c, r);
-	pr_debug("vCPU %u: %s x0=0x%" PRIx64 " x1=0x%" PRIx64 " x2=0x%" PRIx64 " x3=0x%" PRIx64
-		 " -> %s%s%s x0=0x%" PRIx64,
-		 c->vcpu, c->conduit == POLICY_CONDUIT_SMC ? "SMC" : "HVC", c->x[0], c->x[1],
-		 c->x[2], c->x[3], policy_verdict_name(r->verdict), r->rule ? " rule " : "",
-		 r->rule ? policy_rule_name(r->rule) : "", r->x[0]);
+	if (!vmm_verbose)
+		return;
+	format_args(args, sizeof(args), c, r);
+	if (r->nr_ret)
+		snprintf(ret, sizeof(ret), "x0=0x%" PRIx64, r->x[0]);
+	else
+		snprintf(ret, sizeof(ret), "(does not return)");
+	pr_debug("vCPU %u: %s x0=0x%" PRIx64 "%s -> %s%s%s %s (ONE_REG ioctls: %" PRIu64 " get, %"
+		 PRIu64 " set)", c->vcpu, c->conduit == POLICY_CONDUIT_SMC ? "SMC" : "HVC", c->x[0],
+		 args, policy_decision_name(r->decision), r->rule ? " rule " : "",
+		 r->rule ? policy_rule_name(r->rule) : "", ret, nr_get, nr_set);
 }
 
 void audit__summary(struct audit *a)
@@ -162,12 +194,12 @@ void audit__summary(struct audit *a)
 	char line[512];
 	int n = 0;
 
-	for (unsigned int v = 0; v < NR_VERDICTS; v++) {
-		unsigned long k = atomic_load(&a->verdicts[v]);
+	for (unsigned int v = 0; v < policy_nr_decisions(); v++) {
+		unsigned long k = atomic_load(&a->decisions[v]);
 
 		if (k && n < (int)sizeof(line))
 			n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
-				      policy_verdict_name(v), k);
+				      policy_decision_name(v), k);
 	}
 	if (!n)
 		return;

@@ -1,5 +1,8 @@
+/* vCPU threads, their power state and the exit dispatch (kvm-cpu.h). */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -9,8 +12,9 @@
 #include "kvm-cpu.h"
 #include "kvm.h"
 #include "mmio.h"
+#include "reset.h"
+#include "smccc.h"
 #include "thread.h"
-#include "../policy/psci.h"
 #include "util.h"
 
 /* A signal whose only job is to make KVM_RUN return -EINTR. */
@@ -23,7 +27,8 @@ static void kick_handler(int sig)
 
 void kvm_cpu__init_kick_signal(void)
 {
-	struct sigaction sa = { .sa_handler = kick_handler };
+	/* SA_RESTART: a kick that lands in write(2) must not fail it. */
+	struct sigaction sa = { .sa_handler = kick_handler, .sa_flags = SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(KVM_CPU_KICK_SIGNAL, &sa, NULL))
@@ -42,38 +47,158 @@ struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned int id)
 	cpu->run = mmap(NULL, kvm->vcpu_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, cpu->fd, 0);
 	if (cpu->run == MAP_FAILED)
 		die_errno(-errno, "vCPU %u: mmap kvm_run", id);
+	pthread_cond_init(&cpu->wake, NULL);
+	atomic_init(&cpu->power, KVM_CPU_OFF);
+	atomic_init(&cpu->attention, true);	/* first: wait for kvm__release() */
 	return cpu;
 }
 
-void kvm_cpu__kick(struct kvm_cpu *cpu)
+/* ----------------------------------------------------------- power state */
+
+void kvm_cpu__notify(struct kvm_cpu *cpu)
 {
-	/* immediate_exit closes the window between the thread's last look at
-	 * the VM state and its entry into KVM_RUN. */
+	/* attention before immediate_exit: the thread clears immediate_exit,
+	 * then reads attention, so it either sees this flag or enters KVM_RUN
+	 * with immediate_exit set and comes straight back. */
+	atomic_store(&cpu->attention, true);
+	if (cpu->waiting) {
+		pthread_cond_signal(&cpu->wake);
+		return;
+	}
 	cpu->run->immediate_exit = 1;
-	if (cpu->thread)
+	if (cpu->has_thread)
 		pthread_kill(cpu->thread, KVM_CPU_KICK_SIGNAL);
 }
 
-void kvm_cpu__park(struct kvm_cpu *cpu)
+int kvm_cpu__power_on(struct kvm_cpu *cpu, uint64_t entry, uint64_t context)
+{
+	struct kvm *kvm = cpu->kvm;
+	int r = 0;
+
+	pthread_mutex_lock(&kvm->lock);
+	if (atomic_load(&cpu->power) == KVM_CPU_ON) {
+		r = -EALREADY;
+	} else {
+		atomic_store(&cpu->power, KVM_CPU_ON);
+		cpu->start = KVM_CPU_START_AT_ENTRY;
+		cpu->start_entry = entry;
+		cpu->start_context = context;
+		kvm_cpu__notify(cpu);
+	}
+	pthread_mutex_unlock(&kvm->lock);
+	return r;
+}
+
+void kvm_cpu__power_off(struct kvm_cpu *cpu)
 {
 	pthread_mutex_lock(&cpu->kvm->lock);
-	/* PSCI already counts this CPU as off: another vCPU may have sent
-	 * CPU_ON between that and now.  Parking then would lose it. */
-	if (!cpu->start_pending)
-		cpu->parked = true;
+	atomic_store(&cpu->power, KVM_CPU_OFF);
+	cpu->start = KVM_CPU_START_NONE;
+	/* The caller is this vCPU's own thread, between two KVM_RUNs. */
+	atomic_store(&cpu->attention, true);
 	pthread_mutex_unlock(&cpu->kvm->lock);
 }
 
-void kvm_cpu__request_start(struct kvm_cpu *cpu, uint64_t entry, uint64_t context)
+bool kvm_cpu__is_on(const struct kvm_cpu *cpu)
 {
-	pthread_mutex_lock(&cpu->kvm->lock);
-	cpu->start_entry = entry;
-	cpu->start_context = context;
-	cpu->start_pending = true;
-	cpu->parked = false;
-	pthread_cond_broadcast(&cpu->kvm->cond);
-	pthread_mutex_unlock(&cpu->kvm->lock);
+	return atomic_load(&cpu->power) == KVM_CPU_ON;
 }
+
+void kvm_cpu__set_boot_state(struct kvm *kvm)
+{
+	for (unsigned int i = 0; i < kvm->nr_cpus; i++) {
+		struct kvm_cpu *cpu = kvm->cpus[i];
+
+		if (i == 0) {
+			atomic_store(&cpu->power, KVM_CPU_ON);
+			cpu->start = KVM_CPU_START_AT_ENTRY;
+			cpu->start_entry = kvm->entry;
+			cpu->start_context = kvm->fdt_addr;
+		} else if (kvm->power_in_kernel) {
+			atomic_store(&cpu->power, KVM_CPU_ON);
+			cpu->start = KVM_CPU_START_OFF_IN_KVM;
+		} else {
+			atomic_store(&cpu->power, KVM_CPU_OFF);
+			cpu->start = KVM_CPU_START_NONE;
+		}
+		kvm_cpu__notify(cpu);
+	}
+}
+
+/* ------------------------------------------------------------- run loop */
+
+int kvm_cpu__crash(struct kvm_cpu *cpu, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("vCPU %u: %s", cpu->id, msg);
+	kvm_cpu__dump(cpu);
+	kvm__stop(cpu->kvm, VMM_EXIT_CRASH);
+	return -1;
+}
+
+/* Called with kvm->lock held while a VM reset waits for every vCPU. */
+static void quiesce(struct kvm_cpu *cpu)
+{
+	struct kvm *kvm = cpu->kvm;
+
+	if (cpu->quiesced)
+		return;
+	cpu->quiesced = true;
+	if (++kvm->nr_quiesced == kvm->nr_cpus && kvm->main_thread)
+		pthread_kill(kvm->main_thread, VMM_NOTIFY_SIGNAL);
+}
+
+/*
+ * The slow path, when attention is set: wait while the vCPU cannot run,
+ * then apply a pending start.  false when the VM is stopping.
+ */
+static bool settle(struct kvm_cpu *cpu)
+{
+	struct kvm *kvm = cpu->kvm;
+	enum kvm_cpu_start start;
+	uint64_t entry, context;
+	int r = 0;
+
+	pthread_mutex_lock(&kvm->lock);
+	for (;;) {
+		if (kvm->stopping) {
+			pthread_mutex_unlock(&kvm->lock);
+			return false;
+		}
+		if (kvm->reset_pending)
+			quiesce(cpu);
+		else if (kvm->started && atomic_load(&cpu->power) == KVM_CPU_ON)
+			break;
+		cpu->waiting = true;
+		pthread_cond_wait(&cpu->wake, &kvm->lock);
+		cpu->waiting = false;
+	}
+	start = cpu->start;
+	entry = cpu->start_entry;
+	context = cpu->start_context;
+	cpu->start = KVM_CPU_START_NONE;
+	pthread_mutex_unlock(&kvm->lock);
+
+	if (start == KVM_CPU_START_AT_ENTRY) {
+		r = kvm_cpu__arch_reset_to(cpu, entry, context);
+		pr_debug("vCPU %u: started at 0x%llx", cpu->id, (unsigned long long)entry);
+	} else if (start == KVM_CPU_START_OFF_IN_KVM) {
+		r = kvm_cpu__arch_init(cpu, true);
+	}
+	if (r) {
+		kvm_cpu__crash(cpu, "reset to 0x%llx failed: %s", (unsigned long long)entry,
+			       strerror(-r));
+		return false;
+	}
+	return true;
+}
+
+/* ---------------------------------------------------------------- exits */
 
 static int handle_mmio(struct kvm_cpu *cpu)
 {
@@ -84,34 +209,57 @@ static int handle_mmio(struct kvm_cpu *cpu)
 	return 0;
 }
 
+static int handle_system_event(struct kvm_cpu *cpu)
+{
+	struct kvm *kvm = cpu->kvm;
+	struct kvm_run *run = cpu->run;
+
+	switch (run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		pr_debug("vCPU %u: system event: shutdown", cpu->id);
+		kvm__stop(kvm, VMM_EXIT_POWEROFF);
+		return -1;
+	case KVM_SYSTEM_EVENT_RESET: {
+		/* KVM's own PSCI: SYSTEM_RESET2 is flagged (api.rst, KVM_EXIT_SYSTEM_EVENT). */
+		bool warm = run->system_event.ndata &&
+			    (run->system_event.data[0] & KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2);
+
+		pr_debug("vCPU %u: system event: %s", cpu->id, warm ? "warm reset" : "reset");
+		return vm__reset_or_stop(kvm, warm) ? -1 : 0;
+	}
+	case KVM_SYSTEM_EVENT_CRASH:
+		pr_err("vCPU %u: the guest reported a crash", cpu->id);
+		kvm_cpu__dump(cpu);
+		kvm__stop(kvm, VMM_EXIT_PANIC);
+		return -1;
+	default:
+		return kvm_cpu__crash(cpu, "unexpected system event %u", run->system_event.type);
+	}
+}
+
 static int handle_unexpected(struct kvm_cpu *cpu)
 {
 	struct kvm_run *run = cpu->run;
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_FAIL_ENTRY:
-		pr_err("vCPU %u: KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx", cpu->id,
-		       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-		break;
+		return kvm_cpu__crash(cpu, "KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx",
+				      (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 	case KVM_EXIT_INTERNAL_ERROR:
-		pr_err("vCPU %u: KVM_EXIT_INTERNAL_ERROR, suberror %u", cpu->id,
-		       run->internal.suberror);
-		break;
+		return kvm_cpu__crash(cpu, "KVM_EXIT_INTERNAL_ERROR, suberror %u",
+				      run->internal.suberror);
 	default:
-		pr_err("vCPU %u: unhandled exit reason %u", cpu->id, run->exit_reason);
-		break;
+		return kvm_cpu__crash(cpu, "unhandled exit reason %u", run->exit_reason);
 	}
-	kvm_cpu__dump(cpu);
-	kvm__stop(cpu->kvm, VMM_EXIT_CRASH);
-	return -EFAULT;
 }
 
 typedef int (*exit_handler_t)(struct kvm_cpu *cpu);
 
+/* Exit handlers: 0 keeps running, < 0 stops the thread (the VM is stopping). */
 static const exit_handler_t exit_handlers[] = {
 	[KVM_EXIT_MMIO] = handle_mmio,
-	[KVM_EXIT_HYPERCALL] = kvm_cpu__handle_hypercall,
-	[KVM_EXIT_SYSTEM_EVENT] = kvm_cpu__handle_system_event,
+	[KVM_EXIT_HYPERCALL] = smccc__handle_exit,
+	[KVM_EXIT_SYSTEM_EVENT] = handle_system_event,
 };
 
 static int handle_exit(struct kvm_cpu *cpu)
@@ -123,63 +271,6 @@ static int handle_exit(struct kvm_cpu *cpu)
 	return handle_unexpected(cpu);
 }
 
-/*
- * Wait while parked or while a VM reset is under way; then start the vCPU if
- * CPU_ON (or the reset) asked for it.  false when the VM is stopping.
- */
-static bool wait_runnable(struct kvm_cpu *cpu)
-{
-	struct kvm *kvm = cpu->kvm;
-	bool start = false, reinit_off = false, stopping;
-	uint64_t entry = 0, context = 0;
-	int r = 0;
-
-	pthread_mutex_lock(&kvm->lock);
-	while (!kvm->stopping) {
-		if (!kvm->started) {
-			/* held until setup is finished */
-		} else if (kvm->reset_pending) {
-			if (!cpu->quiesced) {
-				cpu->quiesced = true;
-				kvm->nr_quiesced++;
-				pthread_kill(kvm->main_thread, VMM_NOTIFY_SIGNAL);
-			}
-		} else if (!cpu->parked) {
-			break;
-		}
-		pthread_cond_wait(&kvm->cond, &kvm->lock);
-	}
-	cpu->quiesced = false;
-	stopping = kvm->stopping;
-	if (!stopping && cpu->start_pending) {
-		start = true;
-		entry = cpu->start_entry;
-		context = cpu->start_context;
-		cpu->start_pending = false;
-	}
-	reinit_off = cpu->reinit_off;
-	cpu->reinit_off = false;
-	pthread_mutex_unlock(&kvm->lock);
-
-	if (stopping)
-		return false;
-	if (reinit_off)
-		r = kvm_cpu__arch_init(cpu, true);
-	if (start) {
-		r = kvm_cpu__arch_reset_to(cpu, entry, context);
-		if (!r && kvm->psci)
-			psci_cpu_started(kvm->psci, cpu->id);
-		pr_debug("vCPU %u: started at 0x%llx", cpu->id, (unsigned long long)entry);
-	}
-	if (r) {
-		pr_err("vCPU %u: reset to 0x%llx failed: %s", cpu->id,
-		       (unsigned long long)entry, strerror(-r));
-		kvm__stop(kvm, VMM_EXIT_CRASH);
-		return false;
-	}
-	return true;
-}
-
 static void *kvm_cpu__thread(void *arg)
 {
 	struct kvm_cpu *cpu = arg;
@@ -189,15 +280,15 @@ static void *kvm_cpu__thread(void *arg)
 	sigaddset(&set, KVM_CPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
-	while (wait_runnable(cpu)) {
+	for (;;) {
+		if (atomic_exchange(&cpu->attention, false) && !settle(cpu))
+			break;
 		if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				cpu->run->immediate_exit = 0;
 				continue;
 			}
-			pr_err("vCPU %u: KVM_RUN: %s", cpu->id, strerror(errno));
-			kvm_cpu__dump(cpu);
-			kvm__stop(cpu->kvm, VMM_EXIT_CRASH);
+			kvm_cpu__crash(cpu, "KVM_RUN: %s", strerror(errno));
 			break;
 		}
 		if (handle_exit(cpu) < 0)
@@ -208,5 +299,12 @@ static void *kvm_cpu__thread(void *arg)
 
 int kvm_cpu__start_thread(struct kvm_cpu *cpu)
 {
-	return thread_spawn(&cpu->thread, kvm_cpu__thread, cpu);
+	int r = thread_spawn(&cpu->thread, kvm_cpu__thread, cpu);
+
+	if (!r) {
+		pthread_mutex_lock(&cpu->kvm->lock);
+		cpu->has_thread = true;
+		pthread_mutex_unlock(&cpu->kvm->lock);
+	}
+	return r;
 }

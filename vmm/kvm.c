@@ -52,7 +52,6 @@ int kvm__open(struct kvm *kvm)
 			die("/dev/kvm: missing capability %s", required_caps[i].name);
 	kvm->vcpu_mmap_size = kvm_ioctl(kvm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	pthread_mutex_init(&kvm->lock, NULL);
-	pthread_cond_init(&kvm->cond, NULL);
 	kvm->vgic_fd = -1;
 	return 0;
 }
@@ -113,10 +112,18 @@ void *kvm__gpa_to_hva(struct kvm *kvm, uint64_t gpa, uint64_t len)
 void kvm__kick_all(struct kvm *kvm)
 {
 	for (unsigned int i = 0; i < kvm->nr_cpus; i++)
-		kvm_cpu__kick(kvm->cpus[i]);
-	pthread_cond_broadcast(&kvm->cond);
+		kvm_cpu__notify(kvm->cpus[i]);
 	if (kvm->main_thread)
 		pthread_kill(kvm->main_thread, VMM_NOTIFY_SIGNAL);
+}
+
+void kvm__release(struct kvm *kvm)
+{
+	pthread_mutex_lock(&kvm->lock);
+	kvm->started = true;
+	for (unsigned int i = 0; i < kvm->nr_cpus; i++)
+		kvm_cpu__notify(kvm->cpus[i]);
+	pthread_mutex_unlock(&kvm->lock);
 }
 
 void kvm__stop(struct kvm *kvm, int status)

@@ -17,7 +17,7 @@
 
 struct kvm_cpu;
 struct policy;
-struct psci;
+struct smccc;
 struct audit;
 
 /* Setup-time ioctl: dies with "vmm: NAME: strerror" on failure. */
@@ -37,18 +37,18 @@ struct kvm {
 	unsigned int nr_cpus;
 	struct kvm_cpu **cpus;
 
-	/* Policy over forwarded SMCCC calls; psci is NULL when PSCI is KVM's. */
+	/* Policy over forwarded SMCCC calls, and who answers them. */
 	const struct policy *policy;
-	struct psci *psci;
+	struct smccc *smccc;
 	struct audit *audit;
+	bool power_in_kernel;		/* PSCI is KVM's: KVM owns vCPU power state */
 
 	/* Where the boot vCPU starts, for boot and reset. */
 	uint64_t entry;
 	uint64_t fdt_addr;
 
-	/* Lifecycle, under lock: vCPU threads wait on cond while parked. */
+	/* Lifecycle and vCPU power state (kvm-cpu.h), under lock. */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
 	bool started;			/* vCPU threads held until the sandbox is in */
 	bool stopping;
 	int exit_status;
@@ -69,9 +69,11 @@ void *kvm__gpa_to_hva(struct kvm *kvm, uint64_t gpa, uint64_t len);
 /* End the VM with status (the first caller's status wins) and kick vCPUs. */
 void kvm__stop(struct kvm *kvm, int status);
 bool kvm__stopping(struct kvm *kvm);
-/* Make every vCPU thread leave KVM_RUN and look at the VM state, and tell
- * the main thread (VMM_NOTIFY_SIGNAL). Called with kvm->lock held. */
+/* Make every vCPU thread look at the VM state, and tell the main thread
+ * (VMM_NOTIFY_SIGNAL). Called with kvm->lock held. */
 void kvm__kick_all(struct kvm *kvm);
+/* Let the vCPU threads run (after the sandbox is in). */
+void kvm__release(struct kvm *kvm);
 
 /* The main thread's "the VM state changed" signal. */
 #define VMM_NOTIFY_SIGNAL SIGUSR2

@@ -1,7 +1,8 @@
+/* Guest SYSTEM_RESET: exit, or restart the guest from its boot state. */
+#include <string.h>
 #include <sys/mman.h>
 
 #include "../policy/policy.h"
-#include "../policy/psci.h"
 #include "arm64/boot.h"
 #include "exit-status.h"
 #include "kvm-cpu.h"
@@ -22,25 +23,10 @@ bool vm__reset_or_stop(struct kvm *kvm, bool warm)
 	return false;
 }
 
-/* Called with kvm->lock held, or before the vCPU threads start. */
-void vm__set_boot_state(struct kvm *kvm)
-{
-	for (unsigned int i = 0; i < kvm->nr_cpus; i++) {
-		struct kvm_cpu *cpu = kvm->cpus[i];
-		bool boot = i == 0;
-
-		cpu->start_pending = boot;
-		cpu->start_entry = kvm->entry;
-		cpu->start_context = kvm->fdt_addr;
-		/* Userspace PSCI keeps secondaries parked in the VMM; KVM's
-		 * PSCI keeps them powered off in the kernel. */
-		cpu->parked = !boot && kvm->psci;
-		cpu->reinit_off = !boot && !kvm->psci;
-	}
-}
-
 void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot)
 {
+	int r;
+
 	pthread_mutex_lock(&kvm->lock);
 	if (!kvm->reset_pending || kvm->stopping || kvm->nr_quiesced < kvm->nr_cpus) {
 		pthread_mutex_unlock(&kvm->lock);
@@ -49,12 +35,15 @@ void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot)
 	pr_info("guest reset: restarting (on_reset = restart)");
 	/* No vCPU runs now.  Fresh zeroed RAM, then the images again. */
 	madvise(kvm->ram, kvm->ram_size, MADV_DONTNEED);
-	boot__load(kvm, boot);
-	if (kvm->psci)
-		psci_reset(kvm->psci);
-	vm__set_boot_state(kvm);
+	r = boot__load(kvm, boot);
 	kvm->reset_pending = false;
 	kvm->nr_quiesced = 0;
-	pthread_cond_broadcast(&kvm->cond);
+	for (unsigned int i = 0; i < kvm->nr_cpus; i++)
+		kvm->cpus[i]->quiesced = false;
+	kvm_cpu__set_boot_state(kvm);
 	pthread_mutex_unlock(&kvm->lock);
+	if (r) {
+		pr_err("guest reset: reloading the guest failed: %s", strerror(-r));
+		kvm__stop(kvm, VMM_EXIT_CRASH);
+	}
 }

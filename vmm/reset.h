@@ -14,9 +14,7 @@ struct boot_files;
  */
 bool vm__reset_or_stop(struct kvm *kvm, bool warm);
 /* From the main thread on VMM_NOTIFY_SIGNAL: finish a pending reset once
- * every vCPU thread has stopped. */
+ * every vCPU thread waits; a reload failure stops the VM (crash status). */
 void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot);
-/* Point the vCPUs at the boot state: vCPU 0 at the kernel, others off. */
-void vm__set_boot_state(struct kvm *kvm);
 
 #endif

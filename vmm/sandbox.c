@@ -29,6 +29,7 @@ static const struct {
 	{ "write", "console output, log lines, audit records" },
 	{ "writev", "stdio may write a line in pieces" },
 	{ "pread64", "reloading kernel and initrd on guest reset" },
+	{ "getrandom", "entropy for the guest's SMCCC TRNG calls" },
 	{ "ioctl", "KVM_RUN and register access: request numbers filtered below" },
 	{ "futex", "mutexes and condition variables between threads" },
 	{ "rt_sigreturn", "return from the vCPU kick signal handler" },
@@ -58,11 +59,10 @@ static const struct {
 	const char *name;
 } allowed_ioctls[] = {
 	{ KVM_RUN, "KVM_RUN" },
-	{ KVM_GET_ONE_REG, "KVM_GET_ONE_REG: X0..X17 of a forwarded call, dumps" },
-	{ KVM_SET_ONE_REG, "KVM_SET_ONE_REG: X0..X3 results, PC/X0 on CPU_ON" },
+	{ KVM_GET_ONE_REG, "KVM_GET_ONE_REG: X0 and the arguments a forwarded call needs, dumps" },
+	{ KVM_SET_ONE_REG, "KVM_SET_ONE_REG: the results a forwarded call sets, PC/X0 on CPU_ON" },
 	{ KVM_IRQ_LINE, "KVM_IRQ_LINE: the UART interrupt" },
 	{ KVM_ARM_VCPU_INIT, "KVM_ARM_VCPU_INIT: vCPU reset on CPU_ON and reset" },
-	{ KVM_ARM_PREFERRED_TARGET, "KVM_ARM_PREFERRED_TARGET: vCPU reset" },
 	{ TCGETS, "TCGETS: terminal state (isatty, restore)" },
 	{ TCSETS, "TCSETS: restoring the terminal at exit" },
 };

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "../policy/policy.h"
-#include "../policy/psci.h"
 #include "arm64/boot.h"
 #include "arm64/gic.h"
 #include "arm64/layout.h"
@@ -23,6 +22,7 @@
 #include "kvm.h"
 #include "reset.h"
 #include "sandbox.h"
+#include "smccc.h"
 #include "term.h"
 #include "uart.h"
 #include "util.h"
@@ -33,10 +33,13 @@
 
 static struct kvm vm;
 
+/* The policy, and what it means said once at start-up: its warnings, as
+ * vmm-policy check prints them. */
 static const struct policy *load_policy(const char *path)
 {
 	char err[512];
 	struct policy *p;
+	const char *w;
 
 	if (path)
 		p = policy_load_file(path, err, sizeof(err));
@@ -45,6 +48,8 @@ static const struct policy *load_policy(const char *path)
 				       err, sizeof(err));
 	if (!p)
 		die("%s", err);
+	for (size_t i = 0; (w = policy_warning(p, i)); i++)
+		pr_info("%s", w);
 	return p;
 }
 
@@ -55,23 +60,32 @@ static void create_cpus(struct kvm *kvm, unsigned int n)
 	if (!kvm->cpus)
 		die("vCPUs: out of memory");
 	for (unsigned int i = 0; i < n; i++) {
+		int r;
+
 		kvm->cpus[i] = kvm_cpu__create(kvm, i);
-		/* Secondaries start powered off; PSCI CPU_ON brings them up. */
-		kvm_cpu__arch_init(kvm->cpus[i], i != 0);
+		r = kvm_cpu__arch_init(kvm->cpus[i], false);
+		if (r)
+			die_errno(r, "vCPU %u: KVM_ARM_VCPU_INIT", i);
 	}
 }
 
-static void create_psci(struct kvm *kvm)
+/*
+ * Who owns vCPU power state: the VMM when its PSCI answers, else KVM, whose
+ * PSCI then reports the policy's version (the device tree says the same).
+ */
+static void setup_psci(struct kvm *kvm)
 {
-	uint64_t mpidr[VMM_MAX_CPUS];
+	uint32_t v = policy_psci_version(kvm->policy);
 
-	if (!policy_psci_in_user(kvm->policy))
+	kvm->power_in_kernel = !policy_psci_in_user(kvm->policy);
+	if (!kvm->power_in_kernel)
 		return;
-	for (unsigned int i = 0; i < kvm->nr_cpus; i++)
-		mpidr[i] = kvm->cpus[i]->mpidr;
-	kvm->psci = psci_new(kvm->policy, kvm->nr_cpus, mpidr, kvm->ram_start, kvm->ram_size);
-	if (!kvm->psci)
-		die("PSCI: out of memory");
+	for (unsigned int i = 0; i < kvm->nr_cpus; i++) {
+		int r = kvm_cpu__arch_set_psci_version(kvm->cpus[i], v);
+
+		if (r)
+			die_errno(r, "vCPU %u: KVM_SET_ONE_REG(KVM_REG_ARM_PSCI_VERSION, 0x%x)", i, v);
+	}
 }
 
 static int uart_irq(struct kvm *kvm, unsigned int line, int level)
@@ -103,14 +117,6 @@ static void start_cpu_threads(struct kvm *kvm)
 		if (r)
 			die_errno(r, "vCPU %u: pthread_create", i);
 	}
-}
-
-static void release_cpu_threads(struct kvm *kvm)
-{
-	pthread_mutex_lock(&kvm->lock);
-	kvm->started = true;
-	pthread_cond_broadcast(&kvm->cond);
-	pthread_mutex_unlock(&kvm->lock);
 }
 
 static int run(struct kvm *kvm, const struct boot_files *boot, const sigset_t *set)
@@ -147,7 +153,7 @@ int main(int argc, char *argv[])
 	struct uart *uart;
 	sigset_t set;
 	char err[256];
-	int status;
+	int status, r;
 
 	if (cli_parse(argc, argv, &opt, err, sizeof(err)))
 		die("%s", err);
@@ -173,21 +179,25 @@ int main(int argc, char *argv[])
 	kvm__create_vm(&vm, ARM64_RAM_BASE, opt.mem);
 	smccc_filter__install(&vm);
 	create_cpus(&vm, opt.cpus);
-	create_psci(&vm);
+	setup_psci(&vm);
+	vm.smccc = smccc__create(&vm);
 	vm.audit = audit__create(vm.policy, opt.audit);
 	gic__create(&vm);
 	gic__init(&vm);
 	uart = uart__create(&vm, ARM64_UART_BASE, ARM64_UART_SIZE, ARM64_UART_SPI, uart_irq,
 			    STDOUT_FILENO);
-	boot__load(&vm, &boot);
-	vm__set_boot_state(&vm);
+	boot__plan(&boot, &vm);
+	r = boot__load(&vm, &boot);
+	if (r)
+		die_errno(r, "loading %s", opt.kernel);
+	kvm_cpu__set_boot_state(&vm);
 	vm.main_thread = pthread_self();
 
 	if (term__init(&vm, uart))
 		die("terminal: cannot set raw mode");
 	start_cpu_threads(&vm);
 	sandbox__enter(opt.seccomp, opt.debug_forbidden_syscall);
-	release_cpu_threads(&vm);
+	kvm__release(&vm);
 
 	status = run(&vm, &boot, &set);
 	uart__shutdown(uart);

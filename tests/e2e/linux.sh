@@ -59,6 +59,52 @@ linux_boot() {
 	fi
 }
 
+# The SMCCC TRNG under Linux: the kernel found it (smccc_trng platform
+# device), seeded its RNG from it at boot (TRNG_RND64 calls in the -v log
+# before init), and the hwrng driver serves /dev/hwrng from it.
+linux_trng() {	# OUT of a linux_boot
+	desc="Linux finds the SMCCC TRNG, seeds from it, and /dev/hwrng reads it (smccc_trng)"
+	dev=$(sed -n 's/^linux-guest: smccc_trng device: //p' "$1" | tr -d '\r')
+	cur=$(sed -n 's/^linux-guest: hwrng: //p' "$1" | tr -d '\r')
+	bytes=$(sed -n 's/^linux-guest: hwrng bytes: //p' "$1" | tr -d '\r')
+	early=$(sed '/^linux-guest: /q' "$1" | grep -c 'x0=0xc4000053 x1=0x[0-9a-f]* -> trng rule trng64 x0=0x0 ')
+	echo "# TRNG: device '$dev', rng_current '$cur', bytes '$bytes', $early TRNG_RND64 calls before init"
+	if [ "$dev" != yes ]; then not_ok "$desc" "no /sys/bus/platform/devices/smccc_trng"
+	elif [ "$cur" != smccc_trng ]; then not_ok "$desc" "rng_current is '$cur'"
+	elif [ "${#bytes}" != 32 ]; then not_ok "$desc" "/dev/hwrng gave '$bytes'"
+	elif [ "$early" -lt 1 ]; then not_ok "$desc" "no TRNG_RND64 call before init"
+	else ok "$desc"
+	fi
+}
+
+# CPU hotplug through the VMM's PSCI: every secondary offline and online
+# again through sysfs, 100 rounds one after the other, then 100 rounds with
+# all secondaries at once.  Each round's writes must succeed.
+hotplug() {
+	desc="Linux, 4 vCPUs, CPU hotplug: 100 sequential and 100 parallel offline/online rounds"
+	start_linux hotplug 4 "$CONFIGS/default.conf"
+	why=""
+	if ! wait_for "$out" '^linux-guest: ready' 300; then
+		why="no shell within 300 s"
+	else
+		echo 'f=0; i=0; while [ $i -lt 100 ]; do for c in 1 2 3; do echo 0 > /sys/devices/system/cpu/cpu$c/online || f=$((f+1)); echo 1 > /sys/devices/system/cpu/cpu$c/online || f=$((f+1)); done; i=$((i+1)); done; echo "hotplug-seq: failures=$f online=$(cat /sys/devices/system/cpu/online)"' >&3
+		wait_for "$out" '^hotplug-seq: ' 600 || why="sequential rounds did not finish"
+		echo 'cyc() { f=0; i=0; while [ $i -lt 100 ]; do echo 0 > /sys/devices/system/cpu/cpu$1/online || f=$((f+1)); echo 1 > /sys/devices/system/cpu/cpu$1/online || f=$((f+1)); i=$((i+1)); done; echo "cpu$1 failures=$f" > /tmp/hp$1; }; for c in 1 2 3; do cyc $c & done; wait; echo "hotplug-par: $(cat /tmp/hp1 /tmp/hp2 /tmp/hp3 | tr "\n" " ")online=$(cat /sys/devices/system/cpu/online)"' >&3
+		[ -z "$why" ] && { wait_for "$out" '^hotplug-par: ' 600 || why="parallel rounds did not finish"; }
+		echo 'poweroff -f' >&3
+	fi
+	stop_linux
+	seq=$(sed -n 's/^hotplug-seq: //p' "$out" | tr -d '\r')
+	par=$(sed -n 's/^hotplug-par: //p' "$out" | tr -d '\r')
+	echo "# hotplug: sequential: $seq; parallel: $par"
+	if [ -n "$why" ]; then not_ok "$desc" "$why"
+	elif [ "$seq" != "failures=0 online=0-3" ]; then not_ok "$desc" "sequential: $seq"
+	elif [ "$par" != "cpu1 failures=0 cpu2 failures=0 cpu3 failures=0 online=0-3" ]; then not_ok "$desc" "parallel: $par"
+	elif [ "$st" != 0 ]; then not_ok "$desc" "vmm exit status '$st'"
+	else ok "$desc"
+	fi
+}
+
 # With on_reset = restart, "reboot -f" boots the guest again (RAM reloaded,
 # secondaries off again); then poweroff ends the VMM with 0.
 reboot_restart() {
@@ -100,8 +146,10 @@ panic_exit() {
 }
 
 linux_boot "Linux, 1 vCPU, userspace PSCI over HVC, seccomp on" 1 "$CONFIGS/default.conf"
+linux_trng "$out"
 linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on" 4 "$CONFIGS/default.conf"
 linux_boot "Linux, 4 vCPUs, userspace PSCI over SMC, seccomp on" 4 "$CONFIGS/smc.conf"
+hotplug
 reboot_restart
 panic_exit
 finish

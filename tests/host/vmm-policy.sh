@@ -59,7 +59,7 @@ expect "explain: the reserved arch range stays in KVM" 0 "reserved by KVM" \
 	-- "$tool" explain configs/default.conf 0x80000000
 expect "explain: CPU_ON outside RAM is INVALID_ADDRESS" 0 "X0=0xfffffffffffffff7 \(-9\)" \
 	-- "$tool" explain configs/default.conf 0xc4000003 --x1 1 --x2 0x1000 --cpus 2
-expect "explain: CPU_ON of a secondary starts it" 0 "then: +the VMM starts the target vCPU" \
+expect "explain: CPU_ON of a secondary starts it" 0 "then: +the VMM starts vCPU 1 at 0x40080000" \
 	-- "$tool" explain configs/default.conf 0xc4000003 --x1 1 --x2 0x40080000 --cpus 2
 expect "explain: --conduit smc" 0 "call: +SMC" -- "$tool" explain configs/smc.conf 0x84000000 --conduit smc
 expect "explain: a bad FID is refused" 2 "FID must be a 32-bit number" -- "$tool" explain configs/default.conf 0x184000000
@@ -71,7 +71,7 @@ expect "usage on no command" 2 "usage: vmm-policy" -- "$tool"
 # The reference page names everything the parser accepts.
 doc=docs/policy-format.md
 for key in $(sed -n 's/^	{ SEC_[A-Z]*, *"\([a-z0-9_]*\)".*/\1/p' policy/config.c) \
-	   $(sed -n 's/^	{ "\([a-z-]*\)", *POLICY_FILTER.*/\1/p' policy/decide.c) \
+	   $(sed -n 's/^	\.name = "\([a-z-]*\)",/\1/p' policy/*.c) \
 	   $(sed -n 's/^	\[0x[0-9A-F]*\] = { "\([a-z0-9_]*\)".*/\1/p' policy/psci.c); do
 	if grep -q "\`$key" "$doc"; then ok "$doc documents '$key'"
 	else not_ok "$doc documents '$key'" "not found"; fi

@@ -5,6 +5,7 @@
 #include <check.h>
 
 #include "check-main.h"
+#include "fake-platform.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,11 +38,17 @@ static void load_fails(const char *text, unsigned line, const char *substr)
 	ck_assert_msg(strstr(err, substr), "'%s' lacks '%s'", err, substr);
 }
 
+static const char *decision(const struct policy_result *r)
+{
+	return policy_decision_name(r->decision);
+}
+
 static void call(const struct policy *p, uint64_t x0, uint64_t x1, struct policy_result *r)
 {
 	struct policy_call c = { .x = { x0, x1, 0xAAAA, 0xBBBB }, .vcpu = 0 };
 
-	policy_decide(p, NULL, &c, r);
+	fake_reset();
+	policy_decide(p, &fake_plat, &c, r);
 }
 
 /* ------------------------------------------------------------- loading */
@@ -389,21 +396,26 @@ START_TEST(test_filter_default_conf)
 {
 	char err[256];
 	struct policy *p = policy_load_file("configs/default.conf", err, sizeof(err));
-	struct policy_filter_range f[8];
+	struct policy_filter_range f[12];
+	/* PSCI and TRNG forwarded, both widths; the rest denied. */
 	static const struct policy_filter_range want[] = {
 		{ 0x00000000, 0x80000000, POLICY_FILTER_DENY },
 		{ 0x80010000, 0x03FF0000, POLICY_FILTER_DENY },
 		{ 0x84000000, 0x20, POLICY_FILTER_FWD },
-		{ 0x84000020, 0x3C000000 - 0x20, POLICY_FILTER_DENY },
+		{ 0x84000020, 0x30, POLICY_FILTER_DENY },
+		{ 0x84000050, 0x10, POLICY_FILTER_FWD },
+		{ 0x84000060, 0x3C000000 - 0x60, POLICY_FILTER_DENY },
 		{ 0xC0010000, 0x03FF0000, POLICY_FILTER_DENY },
 		{ 0xC4000000, 0x20, POLICY_FILTER_FWD },
-		{ 0xC4000020, 0x3C000000 - 0x20, POLICY_FILTER_DENY },
+		{ 0xC4000020, 0x30, POLICY_FILTER_DENY },
+		{ 0xC4000050, 0x10, POLICY_FILTER_FWD },
+		{ 0xC4000060, 0x3C000000 - 0x60, POLICY_FILTER_DENY },
 	};
 	size_t n, i;
 
 	ck_assert_ptr_nonnull(p);
-	n = policy_filter_ranges(p, f, 8);
-	ck_assert_uint_eq(n, 7);
+	n = policy_filter_ranges(p, f, 12);
+	ck_assert_uint_eq(n, 11);
 	for (i = 0; i < n; i++) {
 		ck_assert_uint_eq(f[i].base, want[i].base);
 		ck_assert_uint_eq(f[i].nr, want[i].nr);
@@ -412,7 +424,7 @@ START_TEST(test_filter_default_conf)
 	check_cover(p);
 	/* A short buffer gets the first entries and the full count. */
 	memset(f, 0xEE, sizeof(f));
-	ck_assert_uint_eq(policy_filter_ranges(p, f, 2), 7);
+	ck_assert_uint_eq(policy_filter_ranges(p, f, 2), 11);
 	ck_assert_uint_eq(f[1].base, 0x80010000);
 	ck_assert_uint_eq(f[2].base, 0xEEEEEEEE);
 	policy_free(p);
@@ -496,23 +508,24 @@ START_TEST(test_upper32_rule)
 
 	/* The ID is W0: anything in X0[63:32] is refused, whatever W0 is. */
 	call(p, 0x0000000184000000ULL, 0, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_UPPER32);
+	ck_assert_str_eq(decision(&r), "upper32");
 	ck_assert_uint_eq(r.x[0], ALL_ONES);
 	ck_assert_ptr_null(r.rule);
-	ck_assert_int_eq(r.op, POLICY_OP_NONE);
+	ck_assert_uint_eq(r.nr_ret, 1);
+	ck_assert_uint_eq(r.nr_args, 0);
 
 	call(p, 0x0000000182000000ULL, 0, &r);	/* a return range */
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_UPPER32);
+	ck_assert_str_eq(decision(&r), "upper32");
 	ck_assert_uint_eq(r.x[0], ALL_ONES);
 
 	call(p, 0xFFFFFFFF84000000ULL, 0, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_UPPER32);
+	ck_assert_str_eq(decision(&r), "upper32");
 	call(p, 0x8000000000000000ULL, 0, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_UPPER32);
+	ck_assert_str_eq(decision(&r), "upper32");
 
 	/* The same IDs with a clean X0 get their rules. */
 	call(p, 0x82000000ULL, 0, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_RETURN);
+	ck_assert_str_eq(decision(&r), "return");
 	policy_free(p);
 }
 END_TEST
@@ -525,17 +538,16 @@ START_TEST(test_decide_verdicts)
 		"[rule neg]\nrange = 0x83000000\naction = return -3\n"
 		"[rule oem]\nrange = 0x83000001-0x8300FFFF\naction = log\n"
 		"[rule fd]\nrange = 0x86000000-0x8600FFFF\naction = forward-deny\n"
-		"[rule k]\nrange = 0x84000000-0x8400001F\naction = kernel\n"
+		"[rule k]\nrange = 0x84000060-0x840000FF\naction = kernel\n"
 		"[rule d]\nrange = 0x85000000-0x8500FFFF\naction = deny\n"
 		"[rule p64]\nrange = 0xC4000000-0xC400001F\naction = psci\n");
 	struct policy_result r;
 
 	call(p, 0x82000010, 5, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_RETURN);
+	ck_assert_str_eq(decision(&r), "return");
 	ck_assert_uint_eq(r.x[0], 0x1234);
-	ck_assert_uint_eq(r.x[1], 0);	/* unused result registers are zero */
-	ck_assert_uint_eq(r.x[2], 0);
-	ck_assert_uint_eq(r.x[3], 0);
+	ck_assert_uint_eq(r.nr_ret, 1);	/* X0 only is written back */
+	ck_assert_uint_eq(r.nr_args, 0);
 	ck_assert_str_eq(policy_rule_name(r.rule), "sip");
 
 	call(p, 0xC2000010, 5, &r);
@@ -545,41 +557,43 @@ START_TEST(test_decide_verdicts)
 	ck_assert_uint_eq(r.x[0], (uint64_t)-3);
 
 	call(p, 0x8300FFFF, 0, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_LOG);
+	ck_assert_str_eq(decision(&r), "log");
 	ck_assert_uint_eq(r.x[0], ALL_ONES);
+	ck_assert_uint_eq(r.nr_args, 3);	/* log reports X1..X3 */
 
 	call(p, 0x86000001, 0, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_DENY);
+	ck_assert_str_eq(decision(&r), "deny");
 	ck_assert_uint_eq(r.x[0], ALL_ONES);
 
-	call(p, 0x84000000, 0, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_NOT_FORWARDED);
+	call(p, 0x84000060, 0, &r);
+	ck_assert_str_eq(decision(&r), "not-forwarded");
 	ck_assert_uint_eq(r.x[0], ALL_ONES);
 	call(p, 0x85000000, 0, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_NOT_FORWARDED);
+	ck_assert_str_eq(decision(&r), "not-forwarded");
 
 	call(p, 0x87000000, 0, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_NO_RULE);
+	ck_assert_str_eq(decision(&r), "no-rule");
 	ck_assert_uint_eq(r.x[0], ALL_ONES);
 	ck_assert_ptr_null(r.rule);
 
-	/* psci handler without a psci object: NOT_SUPPORTED, no crash. */
+	/* PSCI_VERSION has no SMC64 variant: NOT_SUPPORTED from the service. */
 	call(p, PSCI_VERSION | SMCCC_SMC64, 0, &r);
-	ck_assert_int_eq(r.verdict, POLICY_VERDICT_PSCI);
+	ck_assert_str_eq(decision(&r), "psci");
 	ck_assert_uint_eq(r.x[0], ALL_ONES);
 	policy_free(p);
 }
 END_TEST
 
-START_TEST(test_verdict_names)
+START_TEST(test_decision_names)
 {
-	ck_assert_str_eq(policy_verdict_name(POLICY_VERDICT_UPPER32), "upper32");
-	ck_assert_str_eq(policy_verdict_name(POLICY_VERDICT_NO_RULE), "no-rule");
-	ck_assert_str_eq(policy_verdict_name(POLICY_VERDICT_DENY), "deny");
-	ck_assert_str_eq(policy_verdict_name(POLICY_VERDICT_LOG), "log");
-	ck_assert_str_eq(policy_verdict_name(POLICY_VERDICT_RETURN), "return");
-	ck_assert_str_eq(policy_verdict_name(POLICY_VERDICT_PSCI), "psci");
-	ck_assert_str_eq(policy_verdict_name(POLICY_VERDICT_NOT_FORWARDED), "not-forwarded");
+	ck_assert_str_eq(policy_decision_name(policy_verdict_decision(POLICY_VERDICT_UPPER32)),
+			 "upper32");
+	ck_assert_str_eq(policy_decision_name(policy_verdict_decision(POLICY_VERDICT_NO_RULE)),
+			 "no-rule");
+	/* Every service has a decision of its own index, with a name. */
+	for (unsigned d = 0; d < policy_nr_decisions(); d++)
+		ck_assert_str_ne(policy_decision_name(d), "?");
+	ck_assert_str_eq(policy_decision_name(policy_nr_decisions()), "?");
 }
 END_TEST
 
@@ -607,7 +621,7 @@ static Suite *policy_suite(void)
 	tc = tcase_create("decide");
 	tcase_add_test(tc, test_upper32_rule);
 	tcase_add_test(tc, test_decide_verdicts);
-	tcase_add_test(tc, test_verdict_names);
+	tcase_add_test(tc, test_decision_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,2 +1,2 @@
 # Check-based unit tests of policy/; each file has its own main().
-UNIT_POLICY_TESTS := tests/unit/test_policy.c tests/unit/test_psci.c
+UNIT_POLICY_TESTS := tests/unit/test_policy.c tests/unit/test_psci.c tests/unit/test_trng.c

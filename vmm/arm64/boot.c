@@ -35,7 +35,7 @@ static int open_file(const char *path, const char *what, uint64_t *size)
 	return fd;
 }
 
-static void read_all(int fd, void *dst, uint64_t len, const char *path)
+static int read_all(int fd, void *dst, uint64_t len)
 {
 	uint64_t done = 0;
 
@@ -45,11 +45,12 @@ static void read_all(int fd, void *dst, uint64_t len, const char *path)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			die_errno(-errno, "read %s", path);
+			return -errno;
 		if (n == 0)
-			die("read %s: file shrank while loading", path);
+			return -ENODATA;	/* the file shrank */
 		done += n;
 	}
+	return 0;
 }
 
 static char *make_cmdline(const char *arg)
@@ -95,39 +96,41 @@ void boot__open(struct boot_files *b, const struct vmm_options *o)
 		die("command line: out of memory");
 }
 
-static uint64_t load_kernel(struct kvm *kvm, const struct boot_files *b, uint64_t reserve)
+void boot__plan(struct boot_files *b, const struct kvm *kvm)
 {
 	const struct arm64_image *img = &b->image;
-	uint64_t load;
+	uint64_t reserve = ARM64_FDT_MAX_SIZE + ALIGN_UP(b->initrd_size, SZ_4K);
+	uint64_t kernel_end;
 
-	if (arm64_image_place(img, kvm->ram_start, kvm->ram_size, reserve, &load))
+	b->fdt_addr = kvm->ram_start + kvm->ram_size - ARM64_FDT_MAX_SIZE;
+	if (arm64_image_place(img, kvm->ram_start, kvm->ram_size, reserve, &b->kernel_addr))
 		die("kernel %s: needs %llu MiB with the initrd and device tree, more than --mem %llu MiB",
 		    b->kernel,
 		    (unsigned long long)((img->text_offset + img->image_size + reserve + SZ_1M - 1) >> 20),
 		    (unsigned long long)(kvm->ram_size >> 20));
-	read_all(b->kernel_fd, kvm__gpa_to_hva(kvm, load, img->file_size), img->file_size, b->kernel);
-	kvm->entry = load;
-	return load + img->image_size;
+	kernel_end = b->kernel_addr + img->image_size;
+	b->initrd_addr = 0;
+	if (b->initrd_fd >= 0) {
+		b->initrd_addr = ALIGN_DOWN(b->fdt_addr - b->initrd_size, SZ_4K);
+		if (b->initrd_addr < kernel_end)
+			die("initrd %s: %llu MiB does not fit in --mem beside the kernel", b->initrd,
+			    (unsigned long long)(b->initrd_size >> 20));
+	}
 }
 
-void boot__load(struct kvm *kvm, const struct boot_files *b)
+int boot__load(struct kvm *kvm, const struct boot_files *b)
 {
-	uint64_t fdt_addr = kvm->ram_start + kvm->ram_size - ARM64_FDT_MAX_SIZE;
-	uint64_t initrd_start = 0, kernel_end, reserve;
 	uint64_t mpidr[VMM_MAX_CPUS];
 	struct arm64_fdt_params p;
 	int r;
 
-	reserve = ARM64_FDT_MAX_SIZE + ALIGN_UP(b->initrd_size, SZ_4K);
-	kernel_end = load_kernel(kvm, b, reserve);
-	if (b->initrd_fd >= 0) {
-		initrd_start = ALIGN_DOWN(fdt_addr - b->initrd_size, SZ_4K);
-		if (initrd_start < kernel_end)
-			die("initrd %s: %llu MiB does not fit in --mem beside the kernel", b->initrd,
-			    (unsigned long long)(b->initrd_size >> 20));
-		read_all(b->initrd_fd, kvm__gpa_to_hva(kvm, initrd_start, b->initrd_size),
-			 b->initrd_size, b->initrd);
-	}
+	r = read_all(b->kernel_fd, kvm__gpa_to_hva(kvm, b->kernel_addr, b->image.file_size),
+		     b->image.file_size);
+	if (!r && b->initrd_fd >= 0)
+		r = read_all(b->initrd_fd, kvm__gpa_to_hva(kvm, b->initrd_addr, b->initrd_size),
+			     b->initrd_size);
+	if (r)
+		return r;
 
 	for (unsigned int i = 0; i < kvm->nr_cpus; i++)
 		mpidr[i] = kvm->cpus[i]->mpidr;
@@ -139,12 +142,14 @@ void boot__load(struct kvm *kvm, const struct boot_files *b)
 		.psci_method = policy_conduit(kvm->policy) == POLICY_CONDUIT_SMC ? "smc" : "hvc",
 		.psci_version = policy_psci_version(kvm->policy),
 		.bootargs = b->cmdline,
-		.initrd_start = initrd_start,
+		.initrd_start = b->initrd_addr,
 		.initrd_size = b->initrd_fd >= 0 ? b->initrd_size : 0,
 	};
-	r = arm64_fdt_build(&p, kvm__gpa_to_hva(kvm, fdt_addr, ARM64_FDT_MAX_SIZE),
+	r = arm64_fdt_build(&p, kvm__gpa_to_hva(kvm, b->fdt_addr, ARM64_FDT_MAX_SIZE),
 			    ARM64_FDT_MAX_SIZE);
 	if (r)
-		die_errno(r, "device tree");
-	kvm->fdt_addr = fdt_addr;
+		return r;
+	kvm->entry = b->kernel_addr;
+	kvm->fdt_addr = b->fdt_addr;
+	return 0;
 }

@@ -25,6 +25,7 @@ static int get_reg(struct kvm_cpu *cpu, uint64_t id, uint64_t *val)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
 
+	cpu->stats.get_one_reg++;
 	return ioctl(cpu->fd, KVM_GET_ONE_REG, &reg) < 0 ? -errno : 0;
 }
 
@@ -32,14 +33,27 @@ static int set_reg(struct kvm_cpu *cpu, uint64_t id, uint64_t val)
 {
 	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
 
+	cpu->stats.set_one_reg++;
 	return ioctl(cpu->fd, KVM_SET_ONE_REG, &reg) < 0 ? -errno : 0;
 }
+
+/*
+ * KVM_ARM_PREFERRED_TARGET once, at setup: re-initialising a vCPU on the run
+ * path (CPU_ON, reset) then takes one ioctl, and the sandbox need not allow
+ * this one.  Written before any vCPU thread exists.
+ */
+static struct kvm_vcpu_init preferred;
+static bool have_preferred;
 
 static int vcpu_init(struct kvm_cpu *cpu, bool powered_off)
 {
 	struct kvm_vcpu_init init;
 
-	kvm_ioctl(cpu->kvm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init);
+	if (!have_preferred) {
+		kvm_ioctl(cpu->kvm->vm_fd, KVM_ARM_PREFERRED_TARGET, &preferred);
+		have_preferred = true;
+	}
+	init = preferred;
 	memset(init.features, 0, sizeof(init.features));
 	init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
 	if (powered_off)
@@ -51,12 +65,9 @@ int kvm_cpu__arch_init(struct kvm_cpu *cpu, bool powered_off)
 {
 	int r = vcpu_init(cpu, powered_off);
 
-	if (r)
-		die_errno(r, "vCPU %u: KVM_ARM_VCPU_INIT", cpu->id);
-	r = get_reg(cpu, REG_MPIDR_EL1, &cpu->mpidr);
-	if (r)
-		die_errno(r, "vCPU %u: KVM_GET_ONE_REG(MPIDR_EL1)", cpu->id);
-	return 0;
+	if (!r && !cpu->mpidr)
+		r = get_reg(cpu, REG_MPIDR_EL1, &cpu->mpidr);
+	return r;
 }
 
 /*
@@ -76,10 +87,10 @@ int kvm_cpu__arch_reset_to(struct kvm_cpu *cpu, uint64_t entry, uint64_t x0)
 	return r;
 }
 
-int kvm_cpu__get_xregs(struct kvm_cpu *cpu, uint64_t *x, unsigned int n)
+int kvm_cpu__get_xregs(struct kvm_cpu *cpu, unsigned int first, uint64_t *x, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		int r = get_reg(cpu, XREG(i), &x[i]);
+		int r = get_reg(cpu, XREG(first + i), &x[i]);
 
 		if (r)
 			return r;
@@ -98,12 +109,21 @@ int kvm_cpu__set_xregs(struct kvm_cpu *cpu, const uint64_t *x, unsigned int n)
 	return 0;
 }
 
+/* KVM's own PSCI answers PSCI_VERSION from this firmware register, whose
+ * value is the PSCI version encoding (api.rst and
+ * Documentation/virt/kvm/arm/fw-pseudo-registers.rst, KVM_REG_ARM_PSCI_VERSION;
+ * KVM accepts 0.2, 1.0 and 1.1 for a vCPU with KVM_ARM_VCPU_PSCI_0_2). */
+int kvm_cpu__arch_set_psci_version(struct kvm_cpu *cpu, uint32_t version)
+{
+	return set_reg(cpu, KVM_REG_ARM_PSCI_VERSION, version);
+}
+
 void kvm_cpu__dump(struct kvm_cpu *cpu)
 {
 	uint64_t x[31], pc = 0, pstate = 0, sp = 0, elr = 0, esr = 0, far = 0;
 	char line[160];
 
-	if (kvm_cpu__get_xregs(cpu, x, 31)) {
+	if (kvm_cpu__get_xregs(cpu, 0, x, 31)) {
 		pr_err("vCPU %u: registers unavailable", cpu->id);
 		return;
 	}
