@@ -40,14 +40,23 @@ include policy/policy.mk
 include guest/guest.mk
 POLICY_SRCS += policy/describe.c
 
-VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/uart.c \
-	vmm/term.c vmm/thread.c vmm/smccc.c vmm/reset.c vmm/audit.c vmm/sandbox.c vmm/vmm.c \
-	vmm/arm64/kvm-cpu.c vmm/arm64/gic.c vmm/arm64/fdt.c vmm/arm64/image.c \
-	vmm/arm64/boot.c vmm/arm64/smccc-filter.c $(POLICY_SRCS)
+VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/device.c \
+	vmm/evloop.c vmm/console.c vmm/term.c vmm/thread.c vmm/boot.c vmm/smccc.c vmm/reset.c \
+	vmm/audit.c vmm/sandbox.c vmm/main.c \
+	vmm/devices/uart.c \
+	vmm/virtio/queue.c vmm/virtio/mmio.c vmm/virtio/blk.c vmm/virtio/net.c \
+	vmm/virtio/rng.c vmm/virtio/console.c \
+	vmm/arm64/kvm.c vmm/arm64/kvm-cpu.c vmm/arm64/gic.c vmm/arm64/fdt.c vmm/arm64/image.c \
+	vmm/arm64/boot.c vmm/arm64/board.c vmm/arm64/smccc-filter.c $(POLICY_SRCS)
 VMM_GEN  := $(BUILD)/gen/default-policy.c
-# Static aarch64 helpers the e2e suite and benchmarks run in the emulated host.
+# Static aarch64 helpers the e2e suite and benchmarks run in the emulated host,
+# and the Linux test guest's own programs.
 BOOT_TIMER := $(BUILD)/aarch64/boot-timer
 PTY_RUN    := $(BUILD)/aarch64/pty-run
+DISK_TEST  := $(BUILD)/aarch64/disk-test
+# The Linux guest's initramfs and ext4 root disk.
+LINUX_INITRD := $(BUILD)/linux-guest.cpio.gz
+LINUX_ROOTFS := $(BUILD)/linux-rootfs.img
 
 # ---------------------------------------------------------------- aarch64 vmm
 # The 6.12 UAPI must win over the cross toolchain's 6.1 copy
@@ -163,7 +172,7 @@ unit: $(UNIT_BINS)
 	$(Q)fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$t"; CK_FORK=yes $$t || fail=1; done; exit $$fail
 
-e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN)
+e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN) $(LINUX_INITRD) $(LINUX_ROOTFS)
 	$(Q)tests/e2e/run-all
 
 check:
@@ -204,24 +213,36 @@ $(BUILD)/aarch64/%: tests/bench/%.c
 	@echo "  CC      $@"
 	$(Q)$(A64_CC) $(CFLAGS) $(WARN) -static -o $@ $<
 
+$(DISK_TEST): tests/linux-guest/disk-test.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(A64_CC) $(CFLAGS) $(WARN) -static -o $@ $< -lpthread
+
+$(LINUX_INITRD): tools/mk-linux-initrd tools/guest-modules tests/linux-guest/init $(DISK_TEST)
+	@echo "  INITRD  $@"
+	$(Q)tools/mk-linux-initrd $@ $(DISK_TEST)
+
+$(LINUX_ROOTFS): tools/mk-linux-rootfs tests/linux-guest/rootfs/init
+	@echo "  ROOTFS  $@"
+	$(Q)tools/mk-linux-rootfs $@
+
 # ---------------------------------------------------------------- bench
 $(BUILD)/bench-decide: tests/bench/bench-decide.c $(POLICY_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O2 -Ipolicy -o $@ $^ $(HOST_LDLIBS)
 
-bench: vmm guests $(BOOT_TIMER) $(BUILD)/bench-decide
+bench: vmm guests $(BOOT_TIMER) $(BUILD)/bench-decide $(LINUX_INITRD)
 	@echo "## Policy decision cost, host-native"
 	$(Q)$(BUILD)/bench-decide
-	$(Q)tools/mk-linux-initrd $(BUILD)/linux-guest.cpio.gz
 	$(Q)tools/arm64-host --add $$(ls $(CACHE)/arm64/boot/vmlinuz-* | head -n 1):/opt/vmm/linux/Image \
-		--add $(BUILD)/linux-guest.cpio.gz:/opt/vmm/linux/initrd.cpio.gz \
+		--add $(LINUX_INITRD):/opt/vmm/linux/initrd.cpio.gz \
 		-- sh /opt/vmm/tests/bench.sh
 
-demo: vmm guests
-	$(Q)tools/mk-linux-initrd $(BUILD)/linux-guest.cpio.gz
+demo: vmm guests $(LINUX_INITRD) $(LINUX_ROOTFS)
 	$(Q)tools/arm64-host --add $$(ls $(CACHE)/arm64/boot/vmlinuz-* | head -n 1):/opt/vmm/linux/Image \
-		--add $(BUILD)/linux-guest.cpio.gz:/opt/vmm/linux/initrd.cpio.gz \
+		--add $(LINUX_INITRD):/opt/vmm/linux/initrd.cpio.gz \
+		--add $(LINUX_ROOTFS):/opt/vmm/linux/rootfs.img \
 		-- sh /opt/vmm/tests/demo.sh
 
 # ---------------------------------------------------------------- install

@@ -12,6 +12,11 @@ enum {
 	OPT_AUDIT,
 	OPT_VERSION,
 	OPT_DEBUG_FORBIDDEN,
+	OPT_DISK,
+	OPT_NET,
+	OPT_RNG,
+	OPT_RNG_RATE,
+	OPT_CONSOLE,
 };
 
 static const struct option long_opts[] = {
@@ -21,6 +26,11 @@ static const struct option long_opts[] = {
 	{ "cpus",	required_argument, NULL, 'c' },
 	{ "mem",	required_argument, NULL, 'm' },
 	{ "config",	required_argument, NULL, 'f' },
+	{ "disk",	required_argument, NULL, OPT_DISK },
+	{ "net",	required_argument, NULL, OPT_NET },
+	{ "rng",	no_argument,	   NULL, OPT_RNG },
+	{ "rng-rate",	required_argument, NULL, OPT_RNG_RATE },
+	{ "console",	required_argument, NULL, OPT_CONSOLE },
 	{ "audit",	required_argument, NULL, OPT_AUDIT },
 	{ "seccomp",	required_argument, NULL, OPT_SECCOMP },
 	{ "verbose",	no_argument,	   NULL, 'v' },
@@ -47,6 +57,13 @@ const char *cli_usage_text(void)
 "  -m, --mem SIZE       guest RAM, e.g. 256M, 1G (default 256M, multiple of 2M)\n"
 "  -f, --config FILE    SMCCC policy (default: the built-in default policy,\n"
 "                       the same as configs/default.conf)\n"
+"      --disk FILE[,ro] a virtio-blk disk on a raw image or block device\n"
+"                       (repeatable: /dev/vda, vdb, ...); ro: read-only\n"
+"      --net tap=NAME[,mac=MAC]  a virtio-net device on tap interface NAME\n"
+"      --rng            a virtio-rng device fed by getrandom(2)\n"
+"      --rng-rate BYTES at most this many bytes per second (default 256K)\n"
+"      --console serial|virtio  the guest's console: the 16550 (ttyS0, the\n"
+"                       default) or virtio-console (hvc0)\n"
 "      --audit FILE     one JSON object per forwarded call (\"-\": stderr)\n"
 "      --seccomp MODE   kill (default), log (debug: report and fail a forbidden\n"
 "                       syscall instead of killing), off (debug: no sandbox)\n"
@@ -120,6 +137,67 @@ static int parse_seccomp(const char *s, enum seccomp_mode *out)
 	return -EINVAL;
 }
 
+/* "FILE" or "FILE,ro".  The path without ",ro" lives as long as the VMM. */
+static int parse_disk(const char *arg, struct disk_option *d, unsigned int i)
+{
+	static char *paths[VMM_MAX_DISKS];
+	size_t len = strlen(arg);
+
+	d->ro = len > 3 && !strcmp(arg + len - 3, ",ro");
+	d->path = arg;
+	if (d->ro) {
+		free(paths[i]);
+		paths[i] = strndup(arg, len - 3);
+		d->path = paths[i];
+	}
+	return d->path && *d->path ? 0 : -EINVAL;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char end;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &end) != 6 || strlen(s) != 17)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	/* A multicast address cannot be a NIC's. */
+	return mac[0] & 1 ? -EINVAL : 0;
+}
+
+/* "tap=NAME[,mac=MAC]"; why names the part that is wrong. */
+static int parse_net(const char *arg, struct net_option *n, const char **why)
+{
+	char *save = NULL, *copy = strdup(arg);
+
+	memset(n, 0, sizeof(*n));
+	if (!copy) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	*why = NULL;
+	for (char *kv = strtok_r(copy, ",", &save); kv && !*why; kv = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(kv, "tap=", 4) && kv[4]) {
+			if (strlen(kv + 4) >= sizeof(n->tap))
+				*why = "tap=NAME: an interface name has at most 15 characters";
+			else
+				strcpy(n->tap, kv + 4);
+		} else if (!strncmp(kv, "mac=", 4)) {
+			if (parse_mac(kv + 4, n->mac))
+				*why = "mac= must be six hex bytes like 02:00:00:00:00:01, not multicast";
+			n->have_mac = true;
+		} else {
+			*why = "expected tap=NAME[,mac=MAC]";
+		}
+	}
+	free(copy);
+	if (!*why && !n->tap[0])
+		*why = "expected tap=NAME[,mac=MAC]";
+	return *why ? -EINVAL : 0;
+}
+
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 
 int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, size_t errlen)
@@ -130,6 +208,8 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 	o->cpus = 1;
 	o->mem = VMM_DEFAULT_MEM;
 	o->seccomp = SECCOMP_MODE_KILL;
+	o->rng_rate = VMM_DEFAULT_RNG_RATE;
+	o->console = CONSOLE_SERIAL;
 
 	optind = 1;
 	opterr = 0;
@@ -157,6 +237,39 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 		case OPT_SECCOMP:
 			if (parse_seccomp(optarg, &o->seccomp))
 				fail("--seccomp '%s': expected kill, log or off", optarg);
+			break;
+		case OPT_DISK:
+			if (o->nr_disks == VMM_MAX_DISKS)
+				fail("--disk %s: at most %d disks", optarg, VMM_MAX_DISKS);
+			if (parse_disk(optarg, &o->disks[o->nr_disks], o->nr_disks))
+				fail("--disk '%s': expected FILE or FILE,ro", optarg);
+			o->nr_disks++;
+			break;
+		case OPT_NET: {
+			const char *why = "";
+
+			if (o->nr_nets == VMM_MAX_NETS)
+				fail("--net %s: at most %d network devices", optarg, VMM_MAX_NETS);
+			if (parse_net(optarg, &o->nets[o->nr_nets], &why))
+				fail("--net: %s", why);
+			o->nr_nets++;
+			break;
+		}
+		case OPT_RNG:
+			o->rng = true;
+			break;
+		case OPT_RNG_RATE:
+			if (cli_parse_size(optarg, &o->rng_rate) || o->rng_rate < 64 ||
+			    o->rng_rate > (1ULL << 30))
+				fail("--rng-rate '%s': expected bytes per second from 64 to 1G", optarg);
+			break;
+		case OPT_CONSOLE:
+			if (!strcmp(optarg, "serial"))
+				o->console = CONSOLE_SERIAL;
+			else if (!strcmp(optarg, "virtio"))
+				o->console = CONSOLE_VIRTIO;
+			else
+				fail("--console '%s': expected serial or virtio", optarg);
 			break;
 		case ':':
 			fail("%s: missing argument", argv[optind - 1]);

@@ -10,8 +10,26 @@
 #define VMM_MIN_MEM		(16ULL << 20)
 #define VMM_MAX_MEM		(64ULL << 30)
 #define VMM_MAX_CPUS		64
+#define VMM_DEFAULT_RNG_RATE	(256ULL * 1024)
+
+#define VMM_MAX_DISKS		16
+#define VMM_MAX_NETS		4
 
 enum seccomp_mode { SECCOMP_MODE_KILL, SECCOMP_MODE_LOG, SECCOMP_MODE_OFF };
+enum console_kind { CONSOLE_SERIAL, CONSOLE_VIRTIO };
+
+struct disk_option {
+	const char *path;
+	bool ro;
+};
+
+#define VMM_IFNAMSIZ		16	/* IFNAMSIZ, with the NUL */
+
+struct net_option {
+	char tap[VMM_IFNAMSIZ];
+	uint8_t mac[6];
+	bool have_mac;			/* else a random locally administered one */
+};
 
 struct vmm_options {
 	const char *kernel;
@@ -21,6 +39,13 @@ struct vmm_options {
 	const char *audit;	/* NULL: no audit log; "-": stderr */
 	unsigned int cpus;
 	uint64_t mem;
+	struct disk_option disks[VMM_MAX_DISKS];
+	unsigned int nr_disks;
+	struct net_option nets[VMM_MAX_NETS];
+	unsigned int nr_nets;
+	bool rng;
+	uint64_t rng_rate;		/* bytes per second */
+	enum console_kind console;
 	enum seccomp_mode seccomp;
 	bool verbose;
 	bool help;

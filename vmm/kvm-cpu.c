@@ -8,6 +8,8 @@
 #include <sys/mman.h>
 #include <linux/kvm.h>
 
+#include "arch.h"
+#include "evloop.h"
 #include "exit-status.h"
 #include "kvm-cpu.h"
 #include "kvm.h"
@@ -149,8 +151,8 @@ static void quiesce(struct kvm_cpu *cpu)
 	if (cpu->quiesced)
 		return;
 	cpu->quiesced = true;
-	if (++kvm->nr_quiesced == kvm->nr_cpus && kvm->main_thread)
-		pthread_kill(kvm->main_thread, VMM_NOTIFY_SIGNAL);
+	if (++kvm->nr_quiesced == kvm->nr_cpus)
+		evloop__signal(kvm->notify_fd);
 }
 
 /*
@@ -204,7 +206,7 @@ static int handle_mmio(struct kvm_cpu *cpu)
 {
 	struct kvm_run *run = cpu->run;
 
-	mmio__access(run->mmio.phys_addr, run->mmio.data, run->mmio.len,
+	mmio__access(cpu->kvm->bus, run->mmio.phys_addr, run->mmio.data, run->mmio.len,
 		     run->mmio.is_write);
 	return 0;
 }

@@ -88,18 +88,7 @@ void kvm_cpu__set_boot_state(struct kvm *kvm);
 /* Make the vCPU's thread look at its state soon (kvm->lock held). */
 void kvm_cpu__notify(struct kvm_cpu *cpu);
 
-/* Arch hooks (arm64/kvm-cpu.c). */
-/* KVM_ARM_VCPU_INIT (powered off or not) and the vCPU's fixed registers. */
-int kvm_cpu__arch_init(struct kvm_cpu *cpu, bool powered_off);
-/* Reset and point the vCPU at entry with x0 = arg (boot, CPU_ON, reset). */
-int kvm_cpu__arch_reset_to(struct kvm_cpu *cpu, uint64_t entry, uint64_t x0);
-/* X<first>..X<first+n-1>: one ioctl each.  0 or a negative errno. */
-int kvm_cpu__get_xregs(struct kvm_cpu *cpu, unsigned int first, uint64_t *x, unsigned int n);
-int kvm_cpu__set_xregs(struct kvm_cpu *cpu, const uint64_t *x, unsigned int n);
-/* The PSCI version KVM's own PSCI reports (PSCI_VERSION_* of
- * policy/smccc.h); before the vCPU first runs.  0 or a negative errno. */
-int kvm_cpu__arch_set_psci_version(struct kvm_cpu *cpu, uint32_t version);
-void kvm_cpu__dump(struct kvm_cpu *cpu);
+/* The arch's vCPU hooks (kvm_cpu__arch_*, registers, dump) are in arch.h. */
 
 /* From an exit handler: a run-path failure stops the VM with a crash status
  * and a register dump.  Returns -1 for the handler to return. */

@@ -6,8 +6,11 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "arch.h"
+#include "evloop.h"
 #include "kvm.h"
 #include "kvm-cpu.h"
+#include "mmio.h"
 
 /* Capabilities the VMM cannot run without, with the reason for the error. */
 static const struct {
@@ -17,10 +20,10 @@ static const struct {
 	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
 	{ KVM_CAP_ONE_REG, "KVM_CAP_ONE_REG" },
 	{ KVM_CAP_DEVICE_CTRL, "KVM_CAP_DEVICE_CTRL" },
-	{ KVM_CAP_ARM_PSCI_0_2, "KVM_CAP_ARM_PSCI_0_2" },
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
-	{ KVM_CAP_ARM_VM_IPA_SIZE, "KVM_CAP_ARM_VM_IPA_SIZE" },
 	{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP" },
+	{ KVM_CAP_IRQFD, "KVM_CAP_IRQFD" },
+	{ KVM_CAP_IOEVENTFD, "KVM_CAP_IOEVENTFD" },
 };
 
 int __kvm_ioctl(int fd, unsigned long cmd, unsigned long arg, const char *name)
@@ -52,30 +55,19 @@ int kvm__open(struct kvm *kvm)
 			die("/dev/kvm: missing capability %s", required_caps[i].name);
 	kvm->vcpu_mmap_size = kvm_ioctl(kvm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	pthread_mutex_init(&kvm->lock, NULL);
-	kvm->vgic_fd = -1;
+	kvm->notify_fd = evloop__eventfd();
+	kvm->bus = mmio__create();
+	if (!kvm->bus)
+		die("MMIO bus: out of memory");
 	return 0;
-}
-
-static unsigned int ipa_bits_for(uint64_t end)
-{
-	unsigned int bits = 32;
-
-	while (bits < 64 && (1ULL << bits) < end)
-		bits++;
-	return bits < 40 ? 40 : bits;
 }
 
 int kvm__create_vm(struct kvm *kvm, uint64_t ram_start, uint64_t ram_size)
 {
 	struct kvm_userspace_memory_region region;
-	int max_ipa = ioctl(kvm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
 
-	kvm->ipa_bits = ipa_bits_for(ram_start + ram_size);
-	if (max_ipa > 0 && kvm->ipa_bits > (unsigned int)max_ipa)
-		die("--mem: RAM up to 0x%llx needs %u-bit guest physical addresses, KVM offers %d",
-		    (unsigned long long)(ram_start + ram_size), kvm->ipa_bits, max_ipa);
-
-	kvm->vm_fd = kvm_ioctl(kvm->sys_fd, KVM_CREATE_VM, KVM_VM_TYPE_ARM_IPA_SIZE(kvm->ipa_bits));
+	kvm->vm_fd = kvm_ioctl(kvm->sys_fd, KVM_CREATE_VM,
+			       kvm__arch_vm_type(kvm, ram_start + ram_size));
 
 	kvm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -113,8 +105,7 @@ void kvm__kick_all(struct kvm *kvm)
 {
 	for (unsigned int i = 0; i < kvm->nr_cpus; i++)
 		kvm_cpu__notify(kvm->cpus[i]);
-	if (kvm->main_thread)
-		pthread_kill(kvm->main_thread, VMM_NOTIFY_SIGNAL);
+	evloop__signal(kvm->notify_fd);
 }
 
 void kvm__release(struct kvm *kvm)
@@ -145,4 +136,21 @@ bool kvm__stopping(struct kvm *kvm)
 	s = kvm->stopping;
 	pthread_mutex_unlock(&kvm->lock);
 	return s;
+}
+
+void kvm__irqfd(struct kvm *kvm, int efd, unsigned int irq)
+{
+	struct kvm_irqfd irqfd = { .fd = (uint32_t)efd, .gsi = kvm__arch_irq_gsi(irq) };
+
+	kvm_ioctl(kvm->vm_fd, KVM_IRQFD, &irqfd);
+}
+
+void kvm__ioeventfd(struct kvm *kvm, int efd, uint64_t addr, uint32_t value)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = value, .addr = addr, .len = 4, .fd = efd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	kvm_ioctl(kvm->vm_fd, KVM_IOEVENTFD, &io);
 }

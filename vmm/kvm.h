@@ -16,9 +16,12 @@
 #include "util.h"
 
 struct kvm_cpu;
+struct kvm_arch;
 struct policy;
 struct smccc;
 struct audit;
+struct device;
+struct mmio_bus;
 
 /* Setup-time ioctl: dies with "vmm: NAME: strerror" on failure. */
 #define kvm_ioctl(fd, cmd, arg) __kvm_ioctl(fd, cmd, (unsigned long)(arg), #cmd)
@@ -28,7 +31,6 @@ struct kvm {
 	int sys_fd;
 	int vm_fd;
 	int vcpu_mmap_size;
-	unsigned int ipa_bits;
 
 	void *ram;
 	uint64_t ram_start;
@@ -54,9 +56,14 @@ struct kvm {
 	int exit_status;
 	bool reset_pending;		/* SYSTEM_RESET with on_reset = restart */
 	unsigned int nr_quiesced;	/* vCPU threads waiting for the reset */
-	pthread_t main_thread;		/* told of state changes by SIGUSR2 */
+	int notify_fd;			/* eventfd: the main thread looks at the state */
 
-	int vgic_fd;
+	/* Devices (device.h) and the MMIO bus they sit on. */
+	struct mmio_bus *bus;
+	struct device *devices;
+	char stdout_path[64];		/* the console UART's device-tree node */
+
+	struct kvm_arch *arch;		/* the architecture's own state */
 };
 
 /* Open /dev/kvm and check the API version and every capability we need. */
@@ -70,12 +77,16 @@ void *kvm__gpa_to_hva(struct kvm *kvm, uint64_t gpa, uint64_t len);
 void kvm__stop(struct kvm *kvm, int status);
 bool kvm__stopping(struct kvm *kvm);
 /* Make every vCPU thread look at the VM state, and tell the main thread
- * (VMM_NOTIFY_SIGNAL). Called with kvm->lock held. */
+ * (kvm->notify_fd). Called with kvm->lock held. */
 void kvm__kick_all(struct kvm *kvm);
 /* Let the vCPU threads run (after the sandbox is in). */
 void kvm__release(struct kvm *kvm);
 
-/* The main thread's "the VM state changed" signal. */
-#define VMM_NOTIFY_SIGNAL SIGUSR2
+/* Register irq's eventfd with KVM_IRQFD (after kvm__arch_init_late()):
+ * writing efd raises the edge-triggered interrupt irq.  Dies. */
+void kvm__irqfd(struct kvm *kvm, int efd, unsigned int irq);
+/* KVM_IOEVENTFD: a 4-byte guest write of value to addr signals efd without
+ * leaving KVM.  Dies. */
+void kvm__ioeventfd(struct kvm *kvm, int efd, uint64_t addr, uint32_t value);
 
 #endif

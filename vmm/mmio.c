@@ -1,48 +1,94 @@
+/* The MMIO bus (mmio.h). */
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mmio.h"
 #include "util.h"
 
-#define MMIO_MAX_DEVICES	8
 /* Unknown addresses remembered for log-once; a hostile guest cannot grow it. */
 #define MMIO_UNKNOWN_LOGGED	64
 
-static struct mmio_region {
+struct mmio_window {
 	uint64_t base, size;
 	mmio_fn fn;
 	void *opaque;
-} regions[MMIO_MAX_DEVICES];
-static unsigned int nr_regions;
+};
 
-static pthread_mutex_t unknown_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t unknown[MMIO_UNKNOWN_LOGGED];
-static unsigned int nr_unknown;
+struct mmio_bus {
+	struct mmio_window *w;		/* sorted by base, disjoint */
+	size_t n;
 
-int mmio__register(uint64_t base, uint64_t size, mmio_fn fn, void *opaque)
+	pthread_mutex_t unknown_lock;
+	uint64_t unknown[MMIO_UNKNOWN_LOGGED];
+	unsigned int nr_unknown;
+	bool overflow_said;
+};
+
+struct mmio_bus *mmio__create(void)
 {
-	if (nr_regions == MMIO_MAX_DEVICES)
-		return -ENOSPC;
-	regions[nr_regions++] = (struct mmio_region){ base, size, fn, opaque };
+	struct mmio_bus *bus = calloc(1, sizeof(*bus));
+
+	if (bus)
+		pthread_mutex_init(&bus->unknown_lock, NULL);
+	return bus;
+}
+
+int mmio__add(struct mmio_bus *bus, uint64_t base, uint64_t size, mmio_fn fn, void *opaque)
+{
+	struct mmio_window *w;
+	size_t i;
+
+	if (!size || base + size - 1 < base)
+		return -EINVAL;
+	for (i = 0; i < bus->n && bus->w[i].base < base; i++)
+		;
+	if ((i > 0 && bus->w[i - 1].base + bus->w[i - 1].size > base) ||
+	    (i < bus->n && base + size > bus->w[i].base))
+		return -EEXIST;
+	w = realloc(bus->w, (bus->n + 1) * sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	memmove(&w[i + 1], &w[i], (bus->n - i) * sizeof(*w));
+	w[i] = (struct mmio_window){ base, size, fn, opaque };
+	bus->w = w;
+	bus->n++;
 	return 0;
 }
 
-static void log_unknown(uint64_t addr, uint32_t len, bool is_write)
+/* The window holding addr, or NULL. */
+static const struct mmio_window *find(const struct mmio_bus *bus, uint64_t addr)
 {
-	static bool overflow_said;
+	size_t lo = 0, hi = bus->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (bus->w[mid].base <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || addr - bus->w[lo - 1].base >= bus->w[lo - 1].size)
+		return NULL;
+	return &bus->w[lo - 1];
+}
+
+static void log_unknown(struct mmio_bus *bus, uint64_t addr, uint32_t len, bool is_write)
+{
 	bool seen = false, say = false, say_overflow = false;
 
-	pthread_mutex_lock(&unknown_lock);
-	for (unsigned int i = 0; i < nr_unknown && !seen; i++)
-		seen = unknown[i] == addr;
-	if (!seen && nr_unknown < MMIO_UNKNOWN_LOGGED) {
-		unknown[nr_unknown++] = addr;
+	pthread_mutex_lock(&bus->unknown_lock);
+	for (unsigned int i = 0; i < bus->nr_unknown && !seen; i++)
+		seen = bus->unknown[i] == addr;
+	if (!seen && bus->nr_unknown < MMIO_UNKNOWN_LOGGED) {
+		bus->unknown[bus->nr_unknown++] = addr;
 		say = true;
-	} else if (!seen && !overflow_said) {
-		overflow_said = say_overflow = true;
+	} else if (!seen && !bus->overflow_said) {
+		bus->overflow_said = say_overflow = true;
 	}
-	pthread_mutex_unlock(&unknown_lock);
+	pthread_mutex_unlock(&bus->unknown_lock);
 
 	if (say)
 		pr_err("MMIO: guest %s of %u bytes at 0x%llx: no device there (%s)",
@@ -53,17 +99,19 @@ static void log_unknown(uint64_t addr, uint32_t len, bool is_write)
 		       MMIO_UNKNOWN_LOGGED);
 }
 
-void mmio__access(uint64_t addr, uint8_t *data, uint32_t len, bool is_write)
+void mmio__access(struct mmio_bus *bus, uint64_t addr, uint8_t *data, uint32_t len,
+		  bool is_write)
 {
-	for (unsigned int i = 0; i < nr_regions; i++) {
-		struct mmio_region *r = &regions[i];
+	const struct mmio_window *w = find(bus, addr);
 
-		if (addr >= r->base && addr - r->base < r->size && len <= r->size - (addr - r->base)) {
-			r->fn(r->opaque, addr - r->base, data, len, is_write);
-			return;
-		}
+	if (len > 8)
+		len = 8;
+	/* An access that starts in a window but runs past its end is stray. */
+	if (w && len <= w->size - (addr - w->base)) {
+		w->fn(w->opaque, addr - w->base, data, len, is_write);
+		return;
 	}
 	if (!is_write)
-		memset(data, 0, len > 8 ? 8 : len);
-	log_unknown(addr, len, is_write);
+		memset(data, 0, len);
+	log_unknown(bus, addr, len, is_write);
 }

@@ -3,7 +3,8 @@
 #include <sys/mman.h>
 
 #include "../policy/policy.h"
-#include "arm64/boot.h"
+#include "boot.h"
+#include "device.h"
 #include "exit-status.h"
 #include "kvm-cpu.h"
 #include "kvm.h"
@@ -33,7 +34,9 @@ void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot)
 		return;
 	}
 	pr_info("guest reset: restarting (on_reset = restart)");
-	/* No vCPU runs now.  Fresh zeroed RAM, then the images again. */
+	/* No vCPU runs now.  The devices first (their I/O threads stop using
+	 * guest RAM), then fresh zeroed RAM and the images again. */
+	device__reset_all(kvm);
 	madvise(kvm->ram, kvm->ram_size, MADV_DONTNEED);
 	r = boot__load(kvm, boot);
 	kvm->reset_pending = false;

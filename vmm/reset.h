@@ -13,8 +13,9 @@ struct boot_files;
  * command line (reboot=panic_warm) makes the sign of a panic: exit status 3.
  */
 bool vm__reset_or_stop(struct kvm *kvm, bool warm);
-/* From the main thread on VMM_NOTIFY_SIGNAL: finish a pending reset once
- * every vCPU thread waits; a reload failure stops the VM (crash status). */
+/* From the main thread when kvm->notify_fd fires: finish a pending reset
+ * once every vCPU thread waits (devices back to power-on, RAM cleared, the
+ * guest reloaded); a reload failure stops the VM (crash status). */
 void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot);
 
 #endif

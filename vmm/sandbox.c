@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
 
@@ -25,17 +26,25 @@ static const struct {
 	const char *name;	/* resolved by libseccomp for the build's arch */
 	const char *why;
 } allowed[] = {
-	{ "read", "console input from stdin" },
-	{ "write", "console output, log lines, audit records" },
-	{ "writev", "stdio may write a line in pieces" },
+	{ "read", "console input, eventfds, frames from a tap" },
+	{ "write", "console output, log lines, audit records, eventfds" },
+	{ "writev", "frames to a tap; stdio may write a line in pieces" },
 	{ "pread64", "reloading kernel and initrd on guest reset" },
-	{ "getrandom", "entropy for the guest's SMCCC TRNG calls" },
+	{ "preadv", "virtio-blk reads" },
+	{ "pwritev", "virtio-blk writes" },
+	{ "fdatasync", "virtio-blk flushes, and the disks at exit" },
+	{ "fallocate", "virtio-blk discard and write-zeroes" },
+	{ "getrandom", "entropy for the guest's SMCCC TRNG calls and virtio-rng" },
+	{ "epoll_pwait", "the event loops of the main and the device I/O threads" },
+	{ "epoll_wait", "the event loops (the name on architectures that have it)" },
+	{ "epoll_ctl", "pausing and resuming the console and a tap as buffers fill" },
+	{ "ppoll", "waiting for stdout while flushing the console at exit" },
+	{ "timerfd_settime", "virtio-rng's rate limit" },
 	{ "ioctl", "KVM_RUN and register access: request numbers filtered below" },
 	{ "futex", "mutexes and condition variables between threads" },
 	{ "rt_sigreturn", "return from the vCPU kick signal handler" },
 	{ "rt_sigprocmask", "signal masks in pthread functions" },
-	{ "rt_sigtimedwait", "the main thread waits for signals" },
-	{ "tgkill", "kicking vCPU threads and notifying the main thread" },
+	{ "tgkill", "kicking vCPU threads out of KVM_RUN" },
 	{ "getpid", "pthread_kill" },
 	{ "gettid", "pthread_kill" },
 	{ "madvise", "zeroing guest RAM on reset; malloc trimming" },
@@ -62,6 +71,7 @@ static const struct {
 	{ KVM_GET_ONE_REG, "KVM_GET_ONE_REG: X0 and the arguments a forwarded call needs, dumps" },
 	{ KVM_SET_ONE_REG, "KVM_SET_ONE_REG: the results a forwarded call sets, PC/X0 on CPU_ON" },
 	{ KVM_IRQ_LINE, "KVM_IRQ_LINE: the UART interrupt" },
+	{ TUNSETOFFLOAD, "TUNSETOFFLOAD: a tap's offloads, when the guest's driver starts" },
 	{ KVM_ARM_VCPU_INIT, "KVM_ARM_VCPU_INIT: vCPU reset on CPU_ON and reset" },
 	{ TCGETS, "TCGETS: terminal state (isatty, restore)" },
 	{ TCSETS, "TCSETS: restoring the terminal at exit" },

@@ -7,6 +7,7 @@
 
 #include "../policy/policy.h"
 #include "../policy/service.h"
+#include "arch.h"
 #include "audit.h"
 #include "exit-status.h"
 #include "kvm-cpu.h"

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 #define SZ_4K  0x1000ULL
 #define SZ_1M  0x100000ULL
 #define SZ_2M  0x200000ULL

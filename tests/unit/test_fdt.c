@@ -6,12 +6,38 @@
 #include <string.h>
 
 #include "check-main.h"
+#include "arch.h"
 #include "arm64/fdt.h"
 #include "arm64/layout.h"
 
 static char buf[64 * 1024];
 
 static const uint64_t mpidrs[] = { 0x80000000, 0x80000001, 0x80000002, 0x80000003 };
+
+/* Two devices as the device model writes them: a level-triggered UART and
+ * an edge-triggered virtio-mmio transport, each with fdt__irq_prop(). */
+static int add_devices(void *ctx, void *fdt)
+{
+	static const struct { const char *node, *compat; struct board_window w; } devs[] = {
+		{ "uart@9000000", "ns16550a", { ARM64_UART_BASE, ARM64_UART_SIZE, ARM64_UART_SPI, false } },
+		{ "virtio_mmio@a000000", "virtio,mmio",
+		  { ARM64_VIRTIO_BASE, ARM64_VIRTIO_SIZE, ARM64_VIRTIO_SPI, true } },
+	};
+	int r = 0;
+
+	(void)ctx;
+	for (unsigned int i = 0; i < 2 && !r; i++) {
+		fdt64_t reg[2] = { cpu_to_fdt64(devs[i].w.base), cpu_to_fdt64(devs[i].w.size) };
+
+		if ((r = fdt_begin_node(fdt, devs[i].node)) ||
+		    (r = fdt_property_string(fdt, "compatible", devs[i].compat)) ||
+		    (r = fdt_property(fdt, "reg", reg, sizeof(reg))) ||
+		    (r = fdt__irq_prop(fdt, &devs[i].w)))
+			break;
+		r = fdt_end_node(fdt);
+	}
+	return r;
+}
 
 static void build(unsigned int cpus, const char *method, uint32_t version, uint64_t initrd_size)
 {
@@ -21,6 +47,8 @@ static void build(unsigned int cpus, const char *method, uint32_t version, uint6
 		.psci_method = method, .psci_version = version,
 		.bootargs = "console=ttyS0 earlycon",
 		.initrd_start = 0x48000000, .initrd_size = initrd_size,
+		.stdout_path = "/uart@9000000",
+		.add_devices = add_devices,
 	};
 
 	ck_assert_int_eq(arm64_fdt_build(&p, buf, sizeof(buf)), 0);
@@ -128,7 +156,14 @@ START_TEST(devices)
 	irq = fdt_getprop(buf, off, "interrupts", NULL);
 	ck_assert_uint_eq(fdt32_to_cpu(irq[0]), 0);	/* SPI */
 	ck_assert_uint_eq(fdt32_to_cpu(irq[1]), ARM64_UART_SPI);
+	ck_assert_uint_eq(fdt32_to_cpu(irq[2]), 4);	/* level high */
 	ck_assert_str_eq(str("/aliases", "serial0"), "/uart@9000000");
+	/* virtio-mmio's interrupts come from irqfds: edge-triggered. */
+	off = fdt_path_offset(buf, "/virtio_mmio@a000000");
+	ck_assert_int_ge(off, 0);
+	irq = fdt_getprop(buf, off, "interrupts", NULL);
+	ck_assert_uint_eq(fdt32_to_cpu(irq[1]), ARM64_VIRTIO_SPI);
+	ck_assert_uint_eq(fdt32_to_cpu(irq[2]), 1);	/* edge rising */
 }
 END_TEST
 

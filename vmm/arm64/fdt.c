@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <libfdt.h>
 
+#include "../arch.h"
 #include "fdt.h"
 #include "layout.h"
 
@@ -9,8 +10,8 @@
 /* Interrupt specifier cells (bindings/interrupt-controller/arm,gic-v3.yaml). */
 #define GIC_FDT_IRQ_TYPE_SPI	0
 #define GIC_FDT_IRQ_TYPE_PPI	1
+#define IRQ_TYPE_EDGE_RISING	1
 #define IRQ_TYPE_LEVEL_HIGH	4
-#define UART_CLOCK_HZ		1843200
 /* MPIDR_EL1 affinity fields Aff3 (39:32) and Aff2..Aff0 (23:0). */
 #define MPIDR_HWID_MASK		0xff00ffffffULL
 
@@ -106,26 +107,23 @@ static int add_timer(void *fdt)
 	return fdt_end_node(fdt);
 }
 
-static int add_uart(void *fdt, const char *path)
+/* A device's interrupt: one SPI, edge or level (bindings/interrupt-controller/
+ * arm,gic-v3.yaml: SPIs support rising edge and active-high level only). */
+int fdt__irq_prop(void *fdt, const struct board_window *w)
 {
-	static const uint32_t irq[1][3] = {
-		{ GIC_FDT_IRQ_TYPE_SPI, ARM64_UART_SPI, IRQ_TYPE_LEVEL_HIGH },
+	const uint32_t irq[1][3] = {
+		{ GIC_FDT_IRQ_TYPE_SPI, w->irq, w->irq_edge ? IRQ_TYPE_EDGE_RISING : IRQ_TYPE_LEVEL_HIGH },
 	};
 
-	T(fdt_begin_node(fdt, path + 1));
-	T(fdt_property_string(fdt, "compatible", "ns16550a"));
-	T(prop_u64_pair(fdt, "reg", ARM64_UART_BASE, ARM64_UART_SIZE));
-	T(fdt_irq(fdt, "interrupts", irq, 1));
-	T(fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ));
-	T(fdt_property_u32(fdt, "reg-io-width", 1));
-	return fdt_end_node(fdt);
+	return fdt_irq(fdt, "interrupts", irq, 1);
 }
 
-static int add_chosen(void *fdt, const struct arm64_fdt_params *p, const char *uart)
+static int add_chosen(void *fdt, const struct arm64_fdt_params *p)
 {
 	T(fdt_begin_node(fdt, "chosen"));
 	T(fdt_property_string(fdt, "bootargs", p->bootargs ? p->bootargs : ""));
-	T(fdt_property_string(fdt, "stdout-path", uart));
+	if (p->stdout_path && *p->stdout_path)
+		T(fdt_property_string(fdt, "stdout-path", p->stdout_path));
 	if (p->initrd_size) {
 		T(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
 		T(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_start + p->initrd_size));
@@ -135,9 +133,8 @@ static int add_chosen(void *fdt, const struct arm64_fdt_params *p, const char *u
 
 static int build(const struct arm64_fdt_params *p, void *fdt, size_t size)
 {
-	char uart[32], mem[32];
+	char mem[32];
 
-	snprintf(uart, sizeof(uart), "/uart@%llx", (unsigned long long)ARM64_UART_BASE);
 	snprintf(mem, sizeof(mem), "memory@%llx", (unsigned long long)p->ram_base);
 
 	T(fdt_create(fdt, (int)size));
@@ -149,10 +146,12 @@ static int build(const struct arm64_fdt_params *p, void *fdt, size_t size)
 	T(fdt_property_u32(fdt, "#size-cells", 2));
 	T(fdt_property_u32(fdt, "interrupt-parent", GIC_PHANDLE));
 
-	T(add_chosen(fdt, p, uart));
-	T(fdt_begin_node(fdt, "aliases"));
-	T(fdt_property_string(fdt, "serial0", uart));
-	T(fdt_end_node(fdt));
+	T(add_chosen(fdt, p));
+	if (p->stdout_path && *p->stdout_path) {
+		T(fdt_begin_node(fdt, "aliases"));
+		T(fdt_property_string(fdt, "serial0", p->stdout_path));
+		T(fdt_end_node(fdt));
+	}
 
 	T(fdt_begin_node(fdt, mem));
 	T(fdt_property_string(fdt, "device_type", "memory"));
@@ -163,7 +162,9 @@ static int build(const struct arm64_fdt_params *p, void *fdt, size_t size)
 	T(add_psci(fdt, p));
 	T(add_gic(fdt, p));
 	T(add_timer(fdt));
-	T(add_uart(fdt, uart));
+	/* Every device writes its own node (device.h). */
+	if (p->add_devices)
+		T(p->add_devices(p->devices_ctx, fdt));
 
 	T(fdt_end_node(fdt));
 	T(fdt_finish(fdt));

@@ -13,6 +13,10 @@ struct arm64_fdt_params {
 	uint32_t psci_version;		/* major << 16 | minor */
 	const char *bootargs;
 	uint64_t initrd_start, initrd_size;	/* size 0: no initrd */
+	const char *stdout_path;		/* the early console's node; NULL: none */
+	/* Writes the devices' nodes under the root: 0 or a libfdt error. */
+	int (*add_devices)(void *ctx, void *fdt);
+	void *devices_ctx;
 };
 
 /* 0, or a negative errno (-ENOSPC when buf is too small). */

@@ -5,6 +5,7 @@
 #include "../kvm.h"
 #include "../util.h"
 #include "gic.h"
+#include "kvm-arch.h"
 #include "layout.h"
 
 static void set_attr(int fd, uint32_t group, uint64_t attr, void *addr, const char *what)
@@ -25,7 +26,7 @@ int gic__create(struct kvm *kvm)
 
 	if (ioctl(kvm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0)
 		die_errno(-errno, "KVM_CREATE_DEVICE(vGICv3) (does the host have a GICv3?)");
-	kvm->vgic_fd = dev.fd;
+	kvm->arch->vgic_fd = dev.fd;
 	set_attr(dev.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist,
 		 "distributor address");
 	set_attr(dev.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist,
@@ -37,7 +38,7 @@ int gic__create(struct kvm *kvm)
 /* After every vCPU exists (arm-vgic-v3.rst: KVM_DEV_ARM_VGIC_CTRL_INIT). */
 int gic__init(struct kvm *kvm)
 {
-	set_attr(kvm->vgic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL,
+	set_attr(kvm->arch->vgic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL,
 		 "KVM_DEV_ARM_VGIC_CTRL_INIT");
 	return 0;
 }

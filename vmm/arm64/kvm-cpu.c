@@ -5,6 +5,7 @@
 #include <string.h>
 #include <linux/kvm.h>
 
+#include "../arch.h"
 #include "../kvm-cpu.h"
 #include "../kvm.h"
 #include "../util.h"

@@ -5,6 +5,8 @@
  *   0x0800_0000  GICv3 distributor          64 KiB
  *   0x080A_0000  GICv3 redistributors       128 KiB per vCPU (2 x 64 KiB frames)
  *   0x0900_0000  16550 UART (ns16550a)      4 KiB, SPI 1 (INTID 33), level high
+ *   0x0A00_0000  virtio-mmio transports     32 x 512 bytes, SPI 16 + i
+ *                                           (INTID 48 + i), edge rising
  *   0x4000_0000  RAM                        --mem bytes
  *
  * In RAM: the kernel at RAM + text_offset, the device tree in the last
@@ -20,6 +22,10 @@
 #define ARM64_UART_BASE		0x09000000ULL
 #define ARM64_UART_SIZE		0x00001000ULL
 #define ARM64_UART_SPI		1
+#define ARM64_VIRTIO_BASE	0x0A000000ULL
+#define ARM64_VIRTIO_SIZE	0x200ULL
+#define ARM64_VIRTIO_COUNT	32
+#define ARM64_VIRTIO_SPI	16	/* the first; transport i has SPI 16 + i */
 #define ARM64_RAM_BASE		0x40000000ULL
 
 /* The redistributors must end below the UART. */

@@ -1,19 +1,25 @@
 /*
  * 16550A UART (register model of the National Semiconductor PC16550D data
- * sheet).  Transmission is instantaneous, so THR is always empty; the
- * interrupt line is a level computed from IER and LSR, as Linux's 8250
+ * sheet).  Transmission is instantaneous, so THR is always empty; output goes
+ * to the console's bounded buffer, so a stalled reader never blocks a vCPU.
+ * The interrupt line is a level computed from IER and LSR, as Linux's 8250
  * driver expects.
  */
-#include <errno.h>
+#include <libfdt.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
+#include <string.h>
 
-#include "mmio.h"
+#include "../arch.h"
+#include "../console.h"
+#include "../device.h"
+#include "../kvm.h"
+#include "../util.h"
 #include "uart.h"
-#include "util.h"
 
 #define UART_RX_FIFO	64	/* larger than the 16550's 16: fewer input stalls */
+#define UART_CLOCK_HZ	1843200
 
 /* Register offsets (reg-shift 0, 8-bit registers). */
 enum {
@@ -45,15 +51,12 @@ enum {
 #define UART_MSR_DCD	0x80
 
 struct uart {
-	struct kvm *kvm;
+	struct device dev;
 	pthread_mutex_t lock;
-	pthread_cond_t space;
-	uart_irq_fn irq;
-	unsigned int irq_line;
 	int irq_level;
-	int out_fd;
-	bool shutdown;
 
+	/* The registers; all zero at power-on (the data sheet's reset values
+	 * for everything the guest can write). */
 	uint8_t ier, lcr, mcr, fcr, scr, dll, dlm;
 	uint8_t rx[UART_RX_FIFO];
 	unsigned int rx_head, rx_count;
@@ -93,7 +96,7 @@ static void uart_update_irq(struct uart *u)
 
 	if (level != u->irq_level) {
 		u->irq_level = level;
-		u->irq(u->kvm, u->irq_line, level);
+		kvm__arch_irq_line(u->dev.kvm, u->dev.win.irq, level);
 	}
 }
 
@@ -104,9 +107,7 @@ static void uart_tx(struct uart *u, uint8_t c)
 			u->rx[(u->rx_head + u->rx_count++) % UART_RX_FIFO] = c;
 		return;
 	}
-	/* A closed or full stdout must not stop the guest. */
-	while (write(u->out_fd, &c, 1) < 0 && errno == EINTR)
-		;
+	console__write(&c, 1);
 }
 
 static uint8_t uart_rx(struct uart *u)
@@ -117,8 +118,8 @@ static uint8_t uart_rx(struct uart *u)
 		return 0;
 	c = u->rx[u->rx_head];
 	u->rx_head = (u->rx_head + 1) % UART_RX_FIFO;
-	u->rx_count--;
-	pthread_cond_broadcast(&u->space);
+	if (u->rx_count-- == UART_RX_FIFO)
+		console__input_ready();
 	return c;
 }
 
@@ -157,9 +158,9 @@ static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
 		break;
 	case UART_IIR_FCR:
 		u->fcr = v & (UART_FCR_ENABLE | 0xc0);
-		if (v & UART_FCR_CLR_RX) {
+		if ((v & UART_FCR_CLR_RX) && u->rx_count) {
 			u->rx_count = 0;
-			pthread_cond_broadcast(&u->space);
+			console__input_ready();
 		}
 		break;
 	case UART_LCR: u->lcr = v; break;
@@ -169,66 +170,87 @@ static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
 	}
 }
 
-static void uart_mmio(void *opaque, uint64_t offset, uint8_t *data, uint32_t len, bool is_write)
+static void uart_mmio(struct device *dev, uint64_t offset, uint8_t *data, uint32_t len,
+		      bool is_write)
 {
-	struct uart *u = opaque;
+	struct uart *u = container_of(dev, struct uart, dev);
 
 	/* reg-io-width 1: wider accesses touch the addressed byte only. */
 	if (offset >= UART_REG_SPAN) {
 		if (!is_write)
-			for (uint32_t i = 0; i < len && i < 8; i++)
-				data[i] = 0;
+			memset(data, 0, len);
 		return;
 	}
 	pthread_mutex_lock(&u->lock);
 	if (is_write) {
 		uart_write(u, (unsigned int)offset, data[0]);
 	} else {
+		memset(data, 0, len);
 		data[0] = uart_read(u, (unsigned int)offset);
-		for (uint32_t i = 1; i < len && i < 8; i++)
-			data[i] = 0;
 	}
 	uart_update_irq(u);
 	pthread_mutex_unlock(&u->lock);
 }
 
-struct uart *uart__create(struct kvm *kvm, uint64_t base, uint64_t size, unsigned int irq_line,
-			  uart_irq_fn irq, int out_fd)
+/* The console's input: what fits in the FIFO now. */
+static size_t uart_input(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct uart *u = opaque;
+	size_t n = 0;
+
+	pthread_mutex_lock(&u->lock);
+	for (; n < len && u->rx_count < UART_RX_FIFO; n++)
+		u->rx[(u->rx_head + u->rx_count++) % UART_RX_FIFO] = buf[n];
+	uart_update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+	return n;
+}
+
+static void uart_reset(struct device *dev)
+{
+	struct uart *u = container_of(dev, struct uart, dev);
+	bool was_full;
+
+	pthread_mutex_lock(&u->lock);
+	was_full = u->rx_count == UART_RX_FIFO;
+	u->ier = u->lcr = u->mcr = u->fcr = u->scr = u->dll = u->dlm = 0;
+	u->rx_head = u->rx_count = 0;
+	uart_update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+	if (was_full)
+		console__input_ready();
+}
+
+static int uart_fdt(struct device *dev, void *fdt)
+{
+	int r;
+
+	if ((r = device__fdt_begin(dev, fdt, "uart")) ||
+	    (r = fdt_property_string(fdt, "compatible", "ns16550a")) ||
+	    (r = device__fdt_reg(dev, fdt)) ||
+	    (r = fdt__irq_prop(fdt, &dev->win)) ||
+	    (r = fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ)) ||
+	    (r = fdt_property_u32(fdt, "reg-io-width", 1)))
+		return r;
+	return fdt_end_node(fdt);
+}
+
+void uart__create(struct kvm *kvm, bool input)
 {
 	struct uart *u = calloc(1, sizeof(*u));
 
 	if (!u)
 		die("UART: out of memory");
-	u->kvm = kvm;
-	u->irq = irq;
-	u->irq_line = irq_line;
-	u->out_fd = out_fd;
 	pthread_mutex_init(&u->lock, NULL);
-	pthread_cond_init(&u->space, NULL);
-	if (mmio__register(base, size, uart_mmio, u))
-		die("UART: MMIO registration failed");
-	return u;
-}
-
-bool uart__receive(struct uart *u, const uint8_t *buf, unsigned int len)
-{
-	pthread_mutex_lock(&u->lock);
-	for (unsigned int i = 0; i < len && !u->shutdown; i++) {
-		while (u->rx_count == UART_RX_FIFO && !u->shutdown)
-			pthread_cond_wait(&u->space, &u->lock);
-		if (u->shutdown)
-			break;
-		u->rx[(u->rx_head + u->rx_count++) % UART_RX_FIFO] = buf[i];
-		uart_update_irq(u);
-	}
-	pthread_mutex_unlock(&u->lock);
-	return !u->shutdown;
-}
-
-void uart__shutdown(struct uart *u)
-{
-	pthread_mutex_lock(&u->lock);
-	u->shutdown = true;
-	pthread_cond_broadcast(&u->space);
-	pthread_mutex_unlock(&u->lock);
+	u->dev = (struct device){
+		.name = "uart",
+		.mmio = uart_mmio,
+		.fdt = uart_fdt,
+		.reset = uart_reset,
+	};
+	device__add(kvm, &u->dev, BOARD_SLOT_UART);
+	snprintf(kvm->stdout_path, sizeof(kvm->stdout_path), "/uart@%llx",
+		 (unsigned long long)u->dev.win.base);
+	if (input)
+		console__set_input(uart_input, u);
 }

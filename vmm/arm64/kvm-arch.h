@@ -1,0 +1,10 @@
+/* arm64's own VM state (struct kvm's arch pointer); arm64/ files only. */
+#ifndef VMM_ARM64_KVM_ARCH_H
+#define VMM_ARM64_KVM_ARCH_H
+
+struct kvm_arch {
+	int vgic_fd;			/* the vGICv3 device */
+	unsigned int ipa_bits;
+};
+
+#endif

@@ -1,0 +1,71 @@
+/* arm64's VM hooks (arch.h): the IPA size, the vGIC, interrupts, the filter. */
+#include <errno.h>
+#include <stdlib.h>
+#include <linux/kvm.h>
+
+#include "../arch.h"
+#include "../kvm.h"
+#include "../util.h"
+#include "gic.h"
+#include "kvm-arch.h"
+#include "smccc-filter.h"
+
+/* Capabilities arm64 needs beyond the generic ones (kvm.c). */
+static const struct {
+	int cap;
+	const char *name;
+} required_caps[] = {
+	{ KVM_CAP_ARM_PSCI_0_2, "KVM_CAP_ARM_PSCI_0_2" },
+	{ KVM_CAP_ARM_VM_IPA_SIZE, "KVM_CAP_ARM_VM_IPA_SIZE" },
+};
+
+static unsigned int ipa_bits_for(uint64_t end)
+{
+	unsigned int bits = 32;
+
+	while (bits < 64 && (1ULL << bits) < end)
+		bits++;
+	return bits < 40 ? 40 : bits;
+}
+
+unsigned long kvm__arch_vm_type(struct kvm *kvm, uint64_t ram_end)
+{
+	int max_ipa;
+
+	kvm->arch = calloc(1, sizeof(*kvm->arch));
+	if (!kvm->arch)
+		die("VM: out of memory");
+	kvm->arch->vgic_fd = -1;
+	for (size_t i = 0; i < ARRAY_SIZE(required_caps); i++)
+		if (ioctl(kvm->sys_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0)
+			die("/dev/kvm: missing capability %s", required_caps[i].name);
+	max_ipa = ioctl(kvm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
+	kvm->arch->ipa_bits = ipa_bits_for(ram_end);
+	if (max_ipa > 0 && kvm->arch->ipa_bits > (unsigned int)max_ipa)
+		die("--mem: RAM up to 0x%llx needs %u-bit guest physical addresses, KVM offers %d",
+		    (unsigned long long)ram_end, kvm->arch->ipa_bits, max_ipa);
+	return KVM_VM_TYPE_ARM_IPA_SIZE(kvm->arch->ipa_bits);
+}
+
+void kvm__arch_init(struct kvm *kvm)
+{
+	smccc_filter__install(kvm);
+	gic__create(kvm);
+}
+
+void kvm__arch_init_late(struct kvm *kvm)
+{
+	gic__init(kvm);
+}
+
+int kvm__arch_irq_line(struct kvm *kvm, unsigned int irq, int level)
+{
+	return gic__spi_line(kvm, irq, level);
+}
+
+/* The vGIC's default routing maps GSI n to SPI n (INTID 32 + n):
+ * arch/arm64/kvm/vgic/vgic-irqfd.c, kvm_vgic_setup_default_irq_routing(). */
+uint32_t kvm__arch_irq_gsi(unsigned int irq)
+{
+	return irq;
+}

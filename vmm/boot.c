@@ -1,0 +1,134 @@
+/* Loading the guest (boot.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "boot.h"
+#include "kvm.h"
+#include "util.h"
+
+/* panic=-1 reboot=panic_warm: a panicking Linux resets at once with
+ * SYSTEM_RESET2 (warm), which the VMM reports as a guest panic (exit 3). */
+#define DEFAULT_CMDLINE_REST "earlycon panic=-1 reboot=panic_warm"
+
+#define KERNEL_HEADER_MAX	4096
+
+/*
+ * Open without blocking (a FIFO would wait for a writer) and refuse what is
+ * not a regular file before reading anything.
+ */
+static int open_file(const char *path, const char *what, uint64_t *size)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		die_errno(-errno, "%s %s", what, path);
+	if (fstat(fd, &st) < 0)
+		die_errno(-errno, "%s %s", what, path);
+	if (!S_ISREG(st.st_mode))
+		die("%s %s: not a regular file", what, path);
+	*size = (uint64_t)st.st_size;
+	return fd;
+}
+
+static int read_all(int fd, void *dst, uint64_t len)
+{
+	uint64_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)dst + done, len - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ENODATA;	/* the file shrank */
+		done += (uint64_t)n;
+	}
+	return 0;
+}
+
+static char *make_cmdline(const char *arg, const char *console)
+{
+	char *s = NULL;
+
+	if (arg && arg[0] != '+')
+		return strdup(arg);
+	if (asprintf(&s, "console=%s " DEFAULT_CMDLINE_REST "%s%s", console, arg ? " " : "",
+		     arg ? arg + 1 : "") < 0)
+		return NULL;
+	return s;
+}
+
+static void check_kernel(struct boot_files *b)
+{
+	unsigned char hdr[KERNEL_HEADER_MAX] = { 0 };
+	const char *why = "";
+	ssize_t n = pread(b->kernel_fd, hdr, sizeof(hdr), 0);
+
+	if (n < 0)
+		die_errno(-errno, "read %s", b->kernel);
+	if (boot__arch_parse_kernel(hdr, (size_t)n, b->kernel_size, &b->load_offset,
+				    &b->mem_size, &why))
+		die("kernel %s: %s", b->kernel, why);
+}
+
+void boot__open(struct boot_files *b, const char *kernel, const char *initrd,
+		const char *cmdline, const char *console)
+{
+	memset(b, 0, sizeof(*b));
+	b->kernel = kernel;
+	b->kernel_fd = open_file(kernel, "kernel", &b->kernel_size);
+	check_kernel(b);
+	b->initrd_fd = -1;
+	if (initrd) {
+		b->initrd = initrd;
+		b->initrd_fd = open_file(initrd, "initrd", &b->initrd_size);
+	}
+	b->cmdline = make_cmdline(cmdline, console);
+	if (!b->cmdline)
+		die("command line: out of memory");
+}
+
+void boot__plan(struct boot_files *b, const struct kvm *kvm)
+{
+	uint64_t fdt_space = boot__arch_fdt_space();
+	uint64_t reserve = fdt_space + ALIGN_UP(b->initrd_size, SZ_4K);
+	uint64_t need = b->load_offset + b->mem_size;
+
+	b->fdt_addr = kvm->ram_start + kvm->ram_size - fdt_space;
+	if (need < b->mem_size || reserve > kvm->ram_size || need > kvm->ram_size - reserve)
+		die("kernel %s: needs %llu MiB with the initrd and device tree, more than --mem %llu MiB",
+		    b->kernel, (unsigned long long)((need + reserve + SZ_1M - 1) >> 20),
+		    (unsigned long long)(kvm->ram_size >> 20));
+	b->kernel_addr = kvm->ram_start + b->load_offset;
+	b->initrd_addr = 0;
+	if (b->initrd_fd >= 0)
+		b->initrd_addr = ALIGN_DOWN(b->fdt_addr - b->initrd_size, SZ_4K);
+}
+
+int boot__load(struct kvm *kvm, const struct boot_files *b)
+{
+	int r;
+
+	r = read_all(b->kernel_fd, kvm__gpa_to_hva(kvm, b->kernel_addr, b->kernel_size),
+		     b->kernel_size);
+	if (!r && b->initrd_fd >= 0)
+		r = read_all(b->initrd_fd, kvm__gpa_to_hva(kvm, b->initrd_addr, b->initrd_size),
+			     b->initrd_size);
+	if (!r)
+		r = boot__arch_fdt(kvm, b, kvm__gpa_to_hva(kvm, b->fdt_addr, boot__arch_fdt_space()),
+				   boot__arch_fdt_space());
+	if (r)
+		return r;
+	kvm->entry = b->kernel_addr;
+	kvm->fdt_addr = b->fdt_addr;
+	return 0;
+}
