@@ -18,6 +18,7 @@
 #pragma GCC visibility push(hidden)
 
 typedef uint8_t u8;
+typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
@@ -192,6 +193,61 @@ int bootargs_count(const char *args, const char *key);
 void bootargs_report_unknown(const char *args, const char *const *known, size_t n);
 /* "FID:VALUE" -> two numbers; 0 on success. */
 int parse_fid_value(const char *s, size_t len, u64 *fid, u64 *value);
+
+/* ---- virtio.c: the driver's side of virtio-mmio, bare ------------------- */
+/* Register offsets (virtio 1.2, 4.2.2) and status bits (2.1). */
+#define VMMIO_MAGIC		0x000
+#define VMMIO_VERSION		0x004
+#define VMMIO_DEVICE_ID		0x008
+#define VMMIO_DEV_FEATURES	0x010
+#define VMMIO_DEV_FEATURES_SEL	0x014
+#define VMMIO_DRV_FEATURES	0x020
+#define VMMIO_DRV_FEATURES_SEL	0x024
+#define VMMIO_QUEUE_SEL		0x030
+#define VMMIO_QUEUE_NUM_MAX	0x034
+#define VMMIO_QUEUE_NUM		0x038
+#define VMMIO_QUEUE_READY	0x044
+#define VMMIO_QUEUE_NOTIFY	0x050
+#define VMMIO_INT_STATUS	0x060
+#define VMMIO_INT_ACK		0x064
+#define VMMIO_STATUS		0x070
+#define VMMIO_QUEUE_DESC	0x080
+#define VMMIO_QUEUE_AVAIL	0x090
+#define VMMIO_QUEUE_USED	0x0a0
+#define VMMIO_CONFIG		0x100
+#define VSTATUS_ACK		1
+#define VSTATUS_DRIVER		2
+#define VSTATUS_DRIVER_OK	4
+#define VSTATUS_FEATURES_OK	8
+#define VSTATUS_NEEDS_RESET	0x40
+#define VDESC_F_NEXT		1
+#define VDESC_F_WRITE		2
+#define VDESC_F_INDIRECT	4
+#define VQ_SIZE			16	/* every queue the guest sets up */
+
+struct vdesc { u64 addr; u32 len; u16 flags, next; };
+struct vdev {
+	u64 base;
+	u32 device_id;
+	unsigned int queue;		/* the one set up */
+	struct vdesc *desc;		/* VQ_SIZE entries */
+	volatile u16 *avail;		/* flags, idx, ring[VQ_SIZE] */
+	volatile u16 *used;		/* flags, idx, then { u32 id, len } */
+	u16 next_avail;
+};
+u32 vdev_read(u64 base, u32 off);
+void vdev_write(u64 base, u32 off, u32 v);
+/* The base of the idx-th "virtio,mmio" node, or 0. */
+u64 vdev_find(const void *fdt, int idx);
+/* Reset, negotiate VERSION_1 only, set up queue q (VQ_SIZE entries in
+ * rings[], 4 KiB aligned, 4 KiB long), DRIVER_OK.  0, or -1 with why. */
+int vdev_start(struct vdev *d, u64 base, unsigned int q, void *rings, const char **why);
+/* Make head available and kick the queue. */
+void vdev_offer(struct vdev *d, u16 head);
+/* Wait up to us for the device to mark itself NEEDS_RESET / to use a
+ * buffer: 1 if it did. */
+int vdev_wait_status(struct vdev *d, u32 bit, u64 us);
+int vdev_wait_used(struct vdev *d, u16 idx, u64 us);
 
 /* ---- exceptions (start.S + tap.c) -------------------------------------- */
 void guest_exception(u64 vector, u64 *regs);

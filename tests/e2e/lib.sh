@@ -79,3 +79,46 @@ finish() {	# the plan comes last: scripts add checks as they go
 	echo "1..$n"
 	[ "$failed" = 0 ]
 }
+
+# ------------------------------------------------- a VMM in the background
+LINUX=${LINUX:-/opt/vmm/linux}
+
+# wait_for FILE PATTERN SECONDS [COUNT]: PATTERN on COUNT (default 1) lines.
+wait_for() {
+	i=0
+	while [ $i -lt "$3" ]; do
+		[ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "${4:-1}" ] && return 0
+		sleep 1; i=$((i + 1))
+	done
+	return 1
+}
+
+# start_bg NAME ARGS...: run the VMM in the background, its output in $out;
+# type into the guest with "echo ... >&3"; then stop_bg.
+start_bg() {
+	out=$OUT/$1.out; shift
+	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
+	( timeout -s KILL 900 "$VMM" "$@" <"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
+	exec 3>"$OUT/in"
+}
+
+# stop_bg: close the guest's input, wait for the VMM; its status in $st.
+stop_bg() {
+	exec 3>&-
+	wait
+	show "$out"
+	st=$(cat "$OUT/status" 2>/dev/null)
+}
+
+# start_linux NAME CPUS CONFIG [ARGS...]: Linux from the test initramfs.
+start_linux() {
+	_name=$1; _cpus=$2; _conf=$3; shift 3
+	start_bg "$_name" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
+		--cmdline "+quiet" --cpus "$_cpus" --mem 512M --config "$_conf" -v "$@"
+}
+stop_linux() { stop_bg; }
+
+# field FILE PREFIX: what follows PREFIX on its first line (no CR).
+field() {
+	sed -n "s/^$2//p" "$1" | head -n 1 | tr -d '\r'
+}

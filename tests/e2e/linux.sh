@@ -2,37 +2,6 @@
 # Real Linux under ./vmm: SMP through the VMM's PSCI, a shell typed into
 # through the console, poweroff, reboot and panic; with the seccomp sandbox on.
 . /opt/vmm/tests/lib.sh
-LINUX=/opt/vmm/linux
-
-# wait_for FILE PATTERN SECONDS [COUNT]: PATTERN on COUNT (default 1) lines.
-wait_for() {
-	i=0
-	while [ $i -lt "$3" ]; do
-		[ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "${4:-1}" ] && return 0
-		sleep 1; i=$((i + 1))
-	done
-	return 1
-}
-
-# start_linux NAME CPUS CONFIG: boot Linux in the background, output in
-# $out; type into the guest shell with "echo ... >&3"; then stop_linux.
-start_linux() {
-	out=$OUT/$1.out
-	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
-	( timeout -s KILL 600 "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
-		--cmdline "+quiet" --cpus "$2" --mem 512M --config "$3" -v \
-		<"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
-	exec 3>"$OUT/in"
-}
-
-# stop_linux: close the guest's input, wait for the VMM; its status in $st.
-stop_linux() {
-	exec 3>&-
-	wait
-	show "$out"
-	st=$(cat "$OUT/status" 2>/dev/null)
-}
-
 # linux_boot DESC CPUS CONFIG
 linux_boot() {
 	desc=$1; cpus=$2
