@@ -5,7 +5,8 @@
 #   make check      setup (as root), unit tests under ASan+UBSan, fuzzers
 #                   briefly, and the end-to-end suite in the emulated host
 #   make demo       boot the test guest and Linux inside the emulated host
-#   make bench      benchmarks that print numbers
+#   make bench      benchmarks that print numbers (KVMTOOL=path: a static
+#                   aarch64 lkvm to compare with)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show the commands
 
@@ -126,11 +127,12 @@ SAN          := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
 # Pure C that builds and is unit-tested on any host.
-PURE_SRCS := vmm/cli.c vmm/arm64/image.c vmm/arm64/fdt.c $(POLICY_SRCS)
+PURE_SRCS := vmm/cli.c vmm/arm64/image.c vmm/arm64/fdt.c vmm/virtio/queue.c $(POLICY_SRCS)
 SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/obj/%.o,$(PURE_SRCS))
 
 include tests/unit/unit.mk
-UNIT_TESTS := tests/unit/test_image.c tests/unit/test_fdt.c tests/unit/test_cli.c $(UNIT_POLICY_TESTS)
+UNIT_TESTS := tests/unit/test_image.c tests/unit/test_fdt.c tests/unit/test_cli.c \
+	tests/unit/test_virtq.c $(UNIT_POLICY_TESTS)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/san/%,$(UNIT_TESTS))
 
 $(BUILD)/san/obj/%.o: %.c
@@ -188,16 +190,22 @@ check:
 # corpus in tests/fuzz/corpus is read, never written.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZERS      := $(BUILD)/fuzz/fuzz-config $(BUILD)/fuzz/fuzz-decide
+FUZZ_NAMES   := config decide virtq
+FUZZERS      := $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_NAMES))
+FUZZ_FLAGS   := -g -O1 $(CSTD) $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(BUILD)/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c vmm/virtio/queue.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -Ivmm -o $@ $^
 
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(POLICY_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)$(FUZZ_CC) -g -O1 $(CSTD) $(WARN) -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Ipolicy -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -Ipolicy -o $@ $^ $(HOST_LDLIBS)
 
 fuzz: $(FUZZERS)
-	$(Q)set -o pipefail; for f in config decide; do \
+	$(Q)set -o pipefail; for f in $(FUZZ_NAMES); do \
 		mkdir -p $(BUILD)/fuzz/corpus-$$f; \
 		echo "== fuzz-$$f for $(FUZZ_SECONDS) s"; \
 		$(BUILD)/fuzz/fuzz-$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
@@ -237,6 +245,7 @@ bench: vmm guests $(BOOT_TIMER) $(BUILD)/bench-decide $(LINUX_INITRD)
 	$(Q)$(BUILD)/bench-decide
 	$(Q)tools/arm64-host --add $$(ls $(CACHE)/arm64/boot/vmlinuz-* | head -n 1):/opt/vmm/linux/Image \
 		--add $(LINUX_INITRD):/opt/vmm/linux/initrd.cpio.gz \
+		$(if $(KVMTOOL),--add $(KVMTOOL):/opt/kvmtool) \
 		-- sh /opt/vmm/tests/bench.sh
 
 demo: vmm guests $(LINUX_INITRD) $(LINUX_ROOTFS)
