@@ -26,3 +26,69 @@ if [ -f "$LINUX/Image" ]; then
 			--cpus $cpus --mem 512M)"
 	done
 fi
+
+# ------------------------------------------------------------ disk and network
+# Figures the guest measures: sequential O_DIRECT write and read (64 KiB
+# requests, 128 MiB), 4 KiB random-read IOPS for 10 s, and TCP throughput
+# both ways over a tap (64 MiB).  With KVMTOOL (a static lkvm added as
+# /opt/kvmtool), the same under kvmtool, and the ratios.
+. /opt/vmm/tests/lib.sh
+uptime_cs() { awk '{ printf "%d", $1 * 100 }' /proc/uptime; }
+
+# io_bench LABEL CMD...: CMD boots the Linux guest with /tmp/bench.img as its
+# first disk and tap0 as its network; prints "# bench: LABEL_...=N" lines.
+io_bench() {
+	label=$1; shift
+	rm -f /tmp/bench.img; truncate -s 256M /tmp/bench.img
+	ip link del tap0 2>/dev/null; tunctl -t tap0 >/dev/null
+	ip addr add 10.0.2.2/24 dev tap0; ip link set tap0 up
+	start_cmd "io-$label" "$@"
+	if ! wait_for "$out" '^linux-guest: ready' 300; then
+		echo "# bench: $label: no shell within 300 s"; stop_bg; return
+	fi
+	echo 'disk-test verify /dev/vda 1 134217728; disk-test randread /dev/vda 1 10' >&3
+	wait_for "$out" '^disk-test: randread' 600
+	echo 'ip addr add 10.0.2.15/24 dev eth0; ip link set eth0 up; sleep 1; echo net-up' >&3
+	wait_for "$out" '^net-up' 60
+	echo 'nc -l -p 5001 > /dev/null; echo rx-done' >&3
+	sleep 3
+	t0=$(uptime_cs)
+	dd if=/dev/zero bs=64k count=1024 2>/dev/null | nc 10.0.2.15 5001
+	wait_for "$out" '^rx-done' 300
+	t1=$(uptime_cs)
+	( sleep 600 | nc -l -p 5002 > /dev/null ) &
+	sleep 1
+	t2=$(uptime_cs)
+	echo 'dd if=/dev/zero bs=64k count=1024 2>/dev/null | nc 10.0.2.2 5002; echo tx-done' >&3
+	wait_for "$out" '^tx-done' 300
+	i=0; while [ -n "$(pidof nc)" ] && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); done
+	t3=$(uptime_cs)
+	killall nc sleep 2>/dev/null
+	echo 'poweroff -f' >&3
+	stop_bg >/dev/null
+	sed -n "s/^disk-test: verify ok .* write_mibs=\([0-9.]*\) read_mibs=\([0-9.]*\).*/# bench: ${label}_disk_seq_write_mibs=\1\n# bench: ${label}_disk_seq_read_mibs=\2/p" "$out" | tr -d '\r'
+	sed -n "s/^disk-test: randread iops=\([0-9]*\).*/# bench: ${label}_disk_randread_4k_iops=\1/p" "$out" | tr -d '\r'
+	awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v l="$label" 'BEGIN {
+		printf "# bench: %s_net_host_to_guest_mibs=%.1f\n", l, 64 / ((b - a) / 100)
+		printf "# bench: %s_net_guest_to_host_mibs=%.1f\n", l, 64 / ((d - c) / 100) }'
+}
+
+if [ -f "$LINUX/Image" ]; then
+	echo "## Disk and network, measured in the guest (nested TCG: compare ratios)"
+	io_bench ours "$VMM" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" --mem 512M \
+		--disk /tmp/bench.img --net tap=tap0 --cmdline "+quiet modules=virtio_blk,virtio_net" | tee /tmp/bench-ours.txt
+	if [ -x /opt/kvmtool ]; then
+		io_bench kvmtool /opt/kvmtool run --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
+			--mem 512 --cpus 1 --irqchip gicv3 --virtio-transport mmio --disk /tmp/bench.img \
+			--network mode=tap,tapif=tap0 --params "quiet modules=virtio_blk,virtio_net" |
+			tee /tmp/bench-kvmtool.txt
+		for k in disk_seq_write_mibs disk_seq_read_mibs disk_randread_4k_iops net_host_to_guest_mibs net_guest_to_host_mibs; do
+			a=$(sed -n "s/^# bench: ours_$k=//p" /tmp/bench-ours.txt)
+			b=$(sed -n "s/^# bench: kvmtool_$k=//p" /tmp/bench-kvmtool.txt)
+			[ -n "$a" ] && [ -n "$b" ] && awk -v a="$a" -v b="$b" -v k="$k" \
+				'BEGIN { if (b > 0) printf "# bench: ratio_%s_ours_over_kvmtool=%.2f\n", k, a / b }'
+		done
+	else
+		echo "# bench: kvmtool: not given (make bench KVMTOOL=/path/to/static/lkvm)"
+	fi
+fi

@@ -9,11 +9,20 @@ mkdir -p "$OUT"
 n=0
 failed=0
 
+# Each check says how long it took (this host's uptime, in seconds), so the
+# suite's time can be kept within CI's budget.
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+_t0=$(uptime_s)
+took() {
+	_t1=$(uptime_s)
+	echo "# took $(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.1f", b - a }') s"
+	_t0=$_t1
+}
 ok() {	# description
-	n=$((n + 1)); echo "ok $n - $1"
+	n=$((n + 1)); echo "ok $n - $1"; took
 }
 not_ok() {	# description why
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; echo "# $2"
+	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; echo "# $2"; took
 }
 show() {	# file
 	sed 's/^/    /' "$1"
@@ -93,13 +102,19 @@ wait_for() {
 	return 1
 }
 
-# start_bg NAME ARGS...: run the VMM in the background, its output in $out;
-# type into the guest with "echo ... >&3"; then stop_bg.
-start_bg() {
+# start_cmd NAME CMD ARGS...: run CMD in the background, its output in
+# $out; type into the guest with "echo ... >&3"; then stop_bg.
+start_cmd() {
 	out=$OUT/$1.out; shift
 	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
-	( timeout -s KILL 900 "$VMM" "$@" <"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
+	( timeout -s KILL 900 "$@" <"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
 	exec 3>"$OUT/in"
+}
+
+# start_bg NAME ARGS...: the VMM, as start_cmd.
+start_bg() {
+	_n=$1; shift
+	start_cmd "$_n" "$VMM" "$@"
 }
 
 # stop_bg: close the guest's input, wait for the VMM; its status in $st.
