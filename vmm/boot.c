@@ -97,17 +97,34 @@ void boot__open(struct boot_files *b, const char *kernel, const char *initrd,
 		die("command line: out of memory");
 }
 
+static uint64_t mib_up(uint64_t bytes)
+{
+	return bytes / SZ_1M + (bytes % SZ_1M != 0);
+}
+
+/*
+ * Every size here comes from a file or its header, so nothing is summed
+ * before it is known to fit: the message names the field, not an
+ * overflowed total.
+ */
 void boot__plan(struct boot_files *b, const struct kvm *kvm)
 {
 	uint64_t fdt_space = boot__arch_fdt_space();
-	uint64_t reserve = fdt_space + ALIGN_UP(b->initrd_size, SZ_4K);
-	uint64_t need = b->load_offset + b->mem_size;
+	uint64_t initrd = ALIGN_UP(b->initrd_size, SZ_4K);
+	uint64_t ram = kvm->ram_size;
 
-	b->fdt_addr = kvm->ram_start + kvm->ram_size - fdt_space;
-	if (need < b->mem_size || reserve > kvm->ram_size || need > kvm->ram_size - reserve)
-		die("kernel %s: needs %llu MiB with the initrd and device tree, more than --mem %llu MiB",
-		    b->kernel, (unsigned long long)((need + reserve + SZ_1M - 1) >> 20),
-		    (unsigned long long)(kvm->ram_size >> 20));
+	if (b->initrd_size > ram || initrd > ram - fdt_space)
+		die("initrd %s: %llu MiB does not fit in --mem %llu MiB with the device tree",
+		    b->initrd, (unsigned long long)mib_up(b->initrd_size),
+		    (unsigned long long)(ram >> 20));
+	if (b->mem_size > ram || b->load_offset > ram - b->mem_size ||
+	    b->load_offset + b->mem_size > ram - fdt_space - initrd)
+		die("kernel %s: the header's image_size (%llu MiB at offset 0x%llx) does not fit in "
+		    "--mem %llu MiB with %s%llu MiB for the device tree", b->kernel,
+		    (unsigned long long)mib_up(b->mem_size), (unsigned long long)b->load_offset,
+		    (unsigned long long)(ram >> 20), b->initrd_fd >= 0 ? "the initrd and " : "",
+		    (unsigned long long)mib_up(fdt_space));
+	b->fdt_addr = kvm->ram_start + ram - fdt_space;
 	b->kernel_addr = kvm->ram_start + b->load_offset;
 	b->initrd_addr = 0;
 	if (b->initrd_fd >= 0)

@@ -127,6 +127,49 @@ START_TEST(legacy_zero_image_size)
 }
 END_TEST
 
+/* The header's branch (code0, or code1 after an EFI stub's "MZ") must land
+ * inside the file: a header alone, or a file cut short, is refused. */
+static void put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = v >> (8 * i);
+}
+
+START_TEST(truncated_past_entry_branch)
+{
+	unsigned char h[64];
+	struct arm64_image img;
+	const char *why = NULL;
+
+	make_header(h, 0, 0x100000, 0xa);
+	put32(h, 0x14000000 | (0x1000 / 4));		/* b +0x1000 */
+	ck_assert_int_eq(arm64_image_parse(h, sizeof(h), 0x1000, &img, &why), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "entry branch"));
+	ck_assert_int_eq(arm64_image_parse(h, sizeof(h), 0x1004, &img, &why), 0);
+
+	/* EFI stub: "MZ" in code0, the branch in code1. */
+	make_header(h, 0, 0x100000, 0xa);
+	put32(h, 0x91005a4d);
+	put32(h + 4, 0x14000000 | (0x2000 / 4));	/* b +0x2000 from offset 4 */
+	ck_assert_int_eq(arm64_image_parse(h, sizeof(h), 0x2004, &img, &why), -EINVAL);
+	ck_assert_int_eq(arm64_image_parse(h, sizeof(h), 0x2008, &img, &why), 0);
+}
+END_TEST
+
+START_TEST(header_only)
+{
+	unsigned char h[64];
+	struct arm64_image img;
+	const char *why = NULL;
+
+	make_header(h, 0, 0x200000, 0xa);
+	ck_assert_int_eq(arm64_image_parse(h, sizeof(h), sizeof(h), &img, &why), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "nothing but the 64-byte header"));
+	put32(h, 0x14000000 | (64 / 4));		/* b +64: just past it */
+	ck_assert_int_eq(arm64_image_parse(h, sizeof(h), sizeof(h), &img, &why), -EINVAL);
+}
+END_TEST
+
 START_TEST(placement)
 {
 	struct arm64_image img = { .text_offset = 0x80000, .image_size = 0x100000, .file_size = 0x1000 };
@@ -156,6 +199,8 @@ int main(void)
 	tcase_add_test(tc, big_endian_refused);
 	tcase_add_test(tc, bad_text_offset);
 	tcase_add_test(tc, legacy_zero_image_size);
+	tcase_add_test(tc, truncated_past_entry_branch);
+	tcase_add_test(tc, header_only);
 	tcase_add_test(tc, placement);
 	suite_add_tcase(s, tc);
 	return check_run(s);

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "image.h"
@@ -19,10 +20,36 @@ static uint32_t le32(const unsigned char *p)
 	return (uint32_t)le64((const unsigned char[8]){ p[0], p[1], p[2], p[3] });
 }
 
+/*
+ * Where the header's code sends the CPU: code0 (offset 0) is a branch over
+ * the header in most images; with an EFI stub, code0 is the "MZ" magic as
+ * an instruction and code1 (offset 4) the branch (booting.rst).  An
+ * unconditional B is 0b000101 then imm26 words, signed (as binutils encodes
+ * it: "b .+0x40" is 0x14000010, "b .-4" 0x17ffffff).
+ * Returns false when neither word is such a branch.
+ */
+static bool entry_branch(const unsigned char *h, uint64_t *target)
+{
+	for (unsigned int at = 0; at <= 4; at += 4) {
+		uint32_t insn = le32(h + at);
+		int64_t words;
+
+		if ((insn >> 26) != 0x05)
+			continue;
+		words = (int64_t)(insn & 0x03ffffff);
+		if (words & 0x02000000)
+			words -= 0x04000000;
+		*target = (uint64_t)((int64_t)at + words * 4);
+		return true;
+	}
+	return false;
+}
+
 int arm64_image_parse(const void *buf, size_t len, uint64_t file_size, struct arm64_image *img,
 		      const char **why)
 {
 	const unsigned char *h = buf;
+	uint64_t entry;
 
 	if (len < ARM64_IMAGE_HEADER_SIZE || file_size < ARM64_IMAGE_HEADER_SIZE) {
 		*why = "not an arm64 Image (shorter than the 64-byte header)";
@@ -52,6 +79,17 @@ int arm64_image_parse(const void *buf, size_t len, uint64_t file_size, struct ar
 	}
 	if (img->image_size < file_size) {
 		*why = "image_size in the header is smaller than the file";
+		return -EINVAL;
+	}
+	/* A file cut short would boot into zeroes and hang: the code the
+	 * header branches to must be in the file. */
+	if (entry_branch(h, &entry)) {
+		if (entry >= file_size) {
+			*why = "the header's entry branch jumps past the end of the file (truncated?)";
+			return -EINVAL;
+		}
+	} else if (file_size <= ARM64_IMAGE_HEADER_SIZE) {
+		*why = "the file holds nothing but the 64-byte header (truncated?)";
 		return -EINVAL;
 	}
 	return 0;
