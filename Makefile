@@ -43,7 +43,7 @@ POLICY_SRCS += policy/describe.c
 
 VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/device.c \
 	vmm/evloop.c vmm/console.c vmm/term.c vmm/thread.c vmm/boot.c vmm/smccc.c vmm/reset.c \
-	vmm/audit.c vmm/sandbox.c vmm/main.c \
+	vmm/audit.c vmm/audit-trail.c vmm/sandbox.c vmm/jail.c vmm/main.c \
 	vmm/devices/uart.c \
 	vmm/virtio/queue.c vmm/virtio/mmio.c vmm/virtio/blk.c vmm/virtio/net.c \
 	vmm/virtio/rng.c vmm/virtio/console.c \
@@ -54,6 +54,7 @@ VMM_GEN  := $(BUILD)/gen/default-policy.c
 # and the Linux test guest's own programs.
 BOOT_TIMER := $(BUILD)/aarch64/boot-timer
 PTY_RUN    := $(BUILD)/aarch64/pty-run
+PIPE_STALL := $(BUILD)/aarch64/pipe-stall
 DISK_TEST  := $(BUILD)/aarch64/disk-test
 # The Linux guest's initramfs and ext4 root disk.
 LINUX_INITRD := $(BUILD)/linux-guest.cpio.gz
@@ -174,7 +175,7 @@ unit: $(UNIT_BINS)
 	$(Q)fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$t"; CK_FORK=yes $$t || fail=1; done; exit $$fail
 
-e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN) $(LINUX_INITRD) $(LINUX_ROOTFS)
+e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN) $(PIPE_STALL) $(LINUX_INITRD) $(LINUX_ROOTFS)
 	$(Q)tests/e2e/run-all
 
 check:

@@ -12,6 +12,9 @@
  *                syndrome), which must end the VMM as a guest crash
  *   virtio=N     instead of the steps, attack the N virtio-mmio devices of
  *                the DTB (below)
+ *   console=flood  instead of the steps, print lines to the console until
+ *                the VMM is stopped from outside (a reader that never reads
+ *                must not wedge the VMM)
  *
  * Steps (plan 1..4), all calls through the DTB's /psci method conduit:
  *   1. 2000 calls with pseudo-random X0..X7 (xorshift64, all 64 bits),
@@ -529,7 +532,7 @@ static void step_virtio(const void *fdt, u64 n)
 
 static void report_unknown(const char *s)
 {
-	static const char *const known[] = { "flood", "crash", "virtio" };
+	static const char *const known[] = { "flood", "crash", "virtio", "console" };
 
 	bootargs_report_unknown(s, known, ARRAY_SIZE(known));
 }
@@ -561,6 +564,14 @@ void guest_main(u64 dtb)
 		tap_bail(fdt, "no /psci method in the DTB: no conduit");
 	tap_diag("conduit: %s", conduit_name(conduit));
 
+	if (bootargs_find(args, "console", 0, &val, &len)) {
+		u64 line = 0;
+
+		tap_diag("console: flooding until stopped");
+		for (;;)
+			printf("# console flood line %llu: the quick brown fox jumps over the lazy dog\n",
+			       (unsigned long long)line++);
+	}
 	if (bootargs_find(args, "crash", 0, &val, &len)) {
 		u64 pair[2];
 

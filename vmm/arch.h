@@ -49,6 +49,8 @@ int kvm__arch_reset(struct kvm *kvm);
 /* KVM_ARM_VCPU_INIT (powered off or not) and the vCPU's fixed registers
  * (cpu->mpidr).  0 or a negative errno. */
 int kvm_cpu__arch_init(struct kvm_cpu *cpu, bool powered_off);
+/* Setup: allow the arch's run-time ioctls on the vCPU's fd (sandbox.h). */
+void kvm_cpu__arch_sandbox(struct kvm_cpu *cpu);
 /* Reset and point the vCPU at entry with the boot argument arg (boot,
  * CPU_ON, guest reset).  0 or a negative errno. */
 int kvm_cpu__arch_reset_to(struct kvm_cpu *cpu, uint64_t entry, uint64_t arg);

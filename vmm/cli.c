@@ -10,6 +10,7 @@
 enum {
 	OPT_SECCOMP = 0x100,
 	OPT_AUDIT,
+	OPT_AUDIT_LIMIT,
 	OPT_VERSION,
 	OPT_DEBUG_FORBIDDEN,
 	OPT_DISK,
@@ -17,6 +18,8 @@ enum {
 	OPT_RNG,
 	OPT_RNG_RATE,
 	OPT_CONSOLE,
+	OPT_JAIL,
+	OPT_USER,
 };
 
 static const struct option long_opts[] = {
@@ -32,13 +35,16 @@ static const struct option long_opts[] = {
 	{ "rng-rate",	required_argument, NULL, OPT_RNG_RATE },
 	{ "console",	required_argument, NULL, OPT_CONSOLE },
 	{ "audit",	required_argument, NULL, OPT_AUDIT },
+	{ "audit-limit", required_argument, NULL, OPT_AUDIT_LIMIT },
 	{ "seccomp",	required_argument, NULL, OPT_SECCOMP },
+	{ "jail",	required_argument, NULL, OPT_JAIL },
+	{ "user",	required_argument, NULL, OPT_USER },
 	{ "verbose",	no_argument,	   NULL, 'v' },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, OPT_VERSION },
 	/* Test hook, undocumented in --help: a forbidden syscall after the
 	 * seccomp filter is installed must kill the VMM. */
-	{ "debug-forbidden-syscall", no_argument, NULL, OPT_DEBUG_FORBIDDEN },
+	{ "debug-forbidden-syscall", optional_argument, NULL, OPT_DEBUG_FORBIDDEN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -64,9 +70,15 @@ const char *cli_usage_text(void)
 "      --rng-rate BYTES at most this many bytes per second (default 256K)\n"
 "      --console serial|virtio  the guest's console: the 16550 (ttyS0, the\n"
 "                       default) or virtio-console (hvc0)\n"
-"      --audit FILE     one JSON object per forwarded call (\"-\": stderr)\n"
+"      --audit FILE     one JSON object per forwarded call (\"-\": stderr);\n"
+"                       SIGHUP reopens FILE (logrotate)\n"
+"      --audit-limit N  at most N records per second for the trail, -v and log\n"
+"                       lines (default 1000); the rest are counted in summaries\n"
 "      --seccomp MODE   kill (default), log (debug: report and fail a forbidden\n"
 "                       syscall instead of killing), off (debug: no sandbox)\n"
+"      --jail DIR       as root, with --user: new namespaces, DIR (empty) as\n"
+"                       the root, resource limits, before any guest code\n"
+"      --user UID:GID   with --jail: run as UID:GID with no capabilities\n"
 "  -v, --verbose        log setup steps and every forwarded call\n"
 "  -h, --help           this text\n"
 "      --version        print the version\n"
@@ -107,14 +119,17 @@ int cli_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int parse_cpus(const char *s, unsigned int *out)
+/* A decimal count in [min, max]. */
+static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned int *out)
 {
 	char *end;
-	long v;
+	unsigned long v;
 
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > VMM_MAX_CPUS)
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
 		return -EINVAL;
 	*out = (unsigned int)v;
 	return 0;
@@ -135,6 +150,48 @@ static int parse_seccomp(const char *s, enum seccomp_mode *out)
 		}
 	}
 	return -EINVAL;
+}
+
+#define PROBE_NAMES "socket, tgkill, mmap-exec, mprotect-exec, ioctl-fd, openat, tcsets-fd"
+
+static int parse_probe(const char *s, enum sandbox_probe *out)
+{
+	static const char *const names[] = {
+		[SANDBOX_PROBE_SOCKET] = "socket",
+		[SANDBOX_PROBE_TGKILL] = "tgkill",
+		[SANDBOX_PROBE_MMAP_EXEC] = "mmap-exec",
+		[SANDBOX_PROBE_MPROTECT_EXEC] = "mprotect-exec",
+		[SANDBOX_PROBE_IOCTL_FD] = "ioctl-fd",
+		[SANDBOX_PROBE_OPENAT] = "openat",
+		[SANDBOX_PROBE_TCSETS_FD] = "tcsets-fd",
+	};
+
+	if (!s) {
+		*out = SANDBOX_PROBE_SOCKET;
+		return 0;
+	}
+	for (size_t i = 1; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*out = (enum sandbox_probe)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* "UID:GID", both decimal and not 0 (the jail's point is not to be root). */
+static int parse_user(const char *s, unsigned int *uid, unsigned int *gid)
+{
+	const char *colon = strchr(s, ':');
+	char num[16];
+
+	if (!colon || (size_t)(colon - s) >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, (size_t)(colon - s));
+	num[colon - s] = '\0';
+	if (parse_uint(num, 1, 0xfffffffeUL, uid) || parse_uint(colon + 1, 1, 0xfffffffeUL, gid))
+		return -EINVAL;
+	return 0;
 }
 
 /* "FILE" or "FILE,ro".  The path without ",ro" lives as long as the VMM. */
@@ -210,6 +267,7 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 	o->seccomp = SECCOMP_MODE_KILL;
 	o->rng_rate = VMM_DEFAULT_RNG_RATE;
 	o->console = CONSOLE_SERIAL;
+	o->audit_limit = VMM_DEFAULT_AUDIT_LIMIT;
 
 	optind = 1;
 	opterr = 0;
@@ -220,12 +278,21 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 		case 'p': o->cmdline = optarg; break;
 		case 'f': o->config = optarg; break;
 		case OPT_AUDIT: o->audit = optarg; break;
+		case OPT_AUDIT_LIMIT:
+			if (parse_uint(optarg, 1, VMM_MAX_AUDIT_LIMIT, &o->audit_limit))
+				fail("--audit-limit '%s': expected records per second from 1 to %u",
+				     optarg, VMM_MAX_AUDIT_LIMIT);
+			break;
 		case 'v': o->verbose = true; break;
 		case 'h': o->help = true; return 0;
 		case OPT_VERSION: o->version = true; return 0;
-		case OPT_DEBUG_FORBIDDEN: o->debug_forbidden_syscall = true; break;
+		case OPT_DEBUG_FORBIDDEN:
+			if (parse_probe(optarg, &o->debug_forbidden_syscall))
+				fail("--debug-forbidden-syscall '%s': expected one of %s", optarg,
+				     PROBE_NAMES);
+			break;
 		case 'c':
-			if (parse_cpus(optarg, &o->cpus))
+			if (parse_uint(optarg, 1, VMM_MAX_CPUS, &o->cpus))
 				fail("--cpus '%s': expected a number from 1 to %d", optarg, VMM_MAX_CPUS);
 			break;
 		case 'm':
@@ -263,6 +330,13 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 			    o->rng_rate > (1ULL << 30))
 				fail("--rng-rate '%s': expected bytes per second from 64 to 1G", optarg);
 			break;
+		case OPT_JAIL:
+			o->jail = optarg;
+			break;
+		case OPT_USER:
+			if (parse_user(optarg, &o->uid, &o->gid))
+				fail("--user '%s': expected UID:GID, two numbers", optarg);
+			break;
 		case OPT_CONSOLE:
 			if (!strcmp(optarg, "serial"))
 				o->console = CONSOLE_SERIAL;
@@ -283,5 +357,7 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 		fail("unexpected argument '%s' (see --help)", argv[optind]);
 	if (!o->kernel)
 		fail("--kernel IMAGE is required (see --help)");
+	if (!o->jail != !o->uid)
+		fail("--jail DIR and --user UID:GID go together");
 	return 0;
 }

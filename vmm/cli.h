@@ -11,12 +11,25 @@
 #define VMM_MAX_MEM		(64ULL << 30)
 #define VMM_MAX_CPUS		64
 #define VMM_DEFAULT_RNG_RATE	(256ULL * 1024)
+#define VMM_DEFAULT_AUDIT_LIMIT	1000		/* records per second */
+#define VMM_MAX_AUDIT_LIMIT	1000000
 
 #define VMM_MAX_DISKS		16
 #define VMM_MAX_NETS		4
 
 enum seccomp_mode { SECCOMP_MODE_KILL, SECCOMP_MODE_LOG, SECCOMP_MODE_OFF };
 enum console_kind { CONSOLE_SERIAL, CONSOLE_VIRTIO };
+/* --debug-forbidden-syscall=WHAT: a call the sandbox must refuse (tests). */
+enum sandbox_probe {
+	SANDBOX_PROBE_NONE,
+	SANDBOX_PROBE_SOCKET,		/* a syscall not on the list */
+	SANDBOX_PROBE_TGKILL,		/* a signal to another process */
+	SANDBOX_PROBE_MMAP_EXEC,	/* executable memory */
+	SANDBOX_PROBE_MPROTECT_EXEC,
+	SANDBOX_PROBE_IOCTL_FD,		/* an allowed ioctl on another fd */
+	SANDBOX_PROBE_OPENAT,		/* a file outside the audit directory */
+	SANDBOX_PROBE_TCSETS_FD,	/* TCSETS on a fd that is not the terminal */
+};
 
 struct disk_option {
 	const char *path;
@@ -37,6 +50,7 @@ struct vmm_options {
 	const char *cmdline;	/* NULL: the default; "+..." appends to it */
 	const char *config;	/* NULL: the built-in default policy */
 	const char *audit;	/* NULL: no audit log; "-": stderr */
+	unsigned int audit_limit;	/* records per second */
 	unsigned int cpus;
 	uint64_t mem;
 	struct disk_option disks[VMM_MAX_DISKS];
@@ -46,11 +60,13 @@ struct vmm_options {
 	bool rng;
 	uint64_t rng_rate;		/* bytes per second */
 	enum console_kind console;
+	const char *jail;		/* --jail DIR, with --user */
+	unsigned int uid, gid;
 	enum seccomp_mode seccomp;
 	bool verbose;
 	bool help;
 	bool version;
-	bool debug_forbidden_syscall; /* test hook: see seccomp.c */
+	enum sandbox_probe debug_forbidden_syscall;	/* test hook: sandbox.c */
 };
 
 /* 0, or -EINVAL with a one-line message (no "vmm: " prefix) in err. */

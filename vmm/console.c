@@ -1,6 +1,5 @@
 /* The guest console's byte streams (console.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -8,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -234,35 +232,11 @@ void console__set_input(console_input_fn fn, void *opaque)
 
 /* ------------------------------------------------------------------ setup */
 
-/*
- * stdout as a description of our own that can be non-blocking without
- * changing the one the parent shell shares: reopened through /proc (pipes,
- * FIFOs, terminals).  Regular files never block, so they are used as they
- * are; anything else gets O_NONBLOCK on the shared description.
- */
-static int own_output_fd(int fd)
-{
-	char path[64];
-	struct stat st;
-	int nfd, fl;
-
-	if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
-		return fd;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	nfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (nfd >= 0)
-		return nfd;
-	fl = fcntl(fd, F_GETFL);
-	if (fl >= 0)
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	return fd;
-}
-
 void console__init(struct kvm *kvm, struct evloop *loop, int in_fd, int out_fd)
 {
 	con.kvm = kvm;
 	con.loop = loop;
-	con.out_fd = own_output_fd(out_fd);
+	con.out_fd = util_own_fd(out_fd);
 
 	con.kick_src = (struct evloop_source){ .fd = evloop__eventfd(), .events = EPOLLIN,
 					       .fn = on_kick };

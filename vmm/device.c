@@ -1,5 +1,6 @@
 /* The device registry (device.h). */
 #include <stdio.h>
+#include <string.h>
 #include <libfdt.h>
 
 #include "device.h"
@@ -41,6 +42,16 @@ int device__fdt_all(struct kvm *kvm, void *fdt)
 			return r;
 	}
 	return 0;
+}
+
+void device__start_all(struct kvm *kvm)
+{
+	for (struct device *d = kvm->devices; d; d = d->next) {
+		int r = d->start ? d->start(d) : 0;
+
+		if (r)
+			die_errno(r, "%s: starting", d->name);
+	}
 }
 
 void device__reset_all(struct kvm *kvm)

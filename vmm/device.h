@@ -7,8 +7,9 @@
  *
  * Call order: device__add() at setup, after kvm__arch_init_late() (devices
  * may set up irqfds then); device__fdt_all() from the arch's device-tree
- * builder; device__reset_all() while every vCPU waits (guest reset);
- * device__stop_all() once the vCPU threads have ended.
+ * builder; device__start_all() once setup is done (the jail entered),
+ * before the vCPU threads; device__reset_all() while every vCPU waits
+ * (guest reset); device__stop_all() once the vCPU threads have ended.
  */
 #ifndef VMM_DEVICE_H
 #define VMM_DEVICE_H
@@ -30,6 +31,8 @@ struct device {
 		     bool is_write);
 	/* Its node under the device tree's root: 0 or a negative libfdt error. */
 	int (*fdt)(struct device *dev, void *fdt);
+	/* Start its own threads, if any: 0 or a negative errno.  May be NULL. */
+	int (*start)(struct device *dev);
 	/* Back to the power-on state; no vCPU runs meanwhile.  May be NULL. */
 	void (*reset)(struct device *dev);
 	/* At exit, after the vCPUs: finish and flush I/O.  May be NULL. */
@@ -42,6 +45,8 @@ struct device {
  * MMIO bus.  Setup; dies with the device's name when the board is full. */
 void device__add(struct kvm *kvm, struct device *dev, enum board_slot slot);
 int device__fdt_all(struct kvm *kvm, void *fdt);
+/* Dies with the device's name when one cannot start. */
+void device__start_all(struct kvm *kvm);
 void device__reset_all(struct kvm *kvm);
 void device__stop_all(struct kvm *kvm);
 

@@ -1,11 +1,13 @@
 /* vCPU threads, their power state and the exit dispatch (kvm-cpu.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <linux/kvm.h>
 
 #include "arch.h"
@@ -15,6 +17,7 @@
 #include "kvm.h"
 #include "mmio.h"
 #include "reset.h"
+#include "sandbox.h"
 #include "smccc.h"
 #include "thread.h"
 #include "util.h"
@@ -37,6 +40,22 @@ void kvm_cpu__init_kick_signal(void)
 		die_errno(-errno, "sigaction(vCPU kick signal)");
 }
 
+/*
+ * vCPU i's descriptor is KVM_CPU_FD_BASE + i: one aligned block, which the
+ * sandbox matches with one rule per ioctl request whatever the vCPU count.
+ */
+static int place_fd(int fd, int want)
+{
+	int placed = fcntl(fd, F_DUPFD_CLOEXEC, want);
+
+	if (placed != want)
+		die("vCPU fd %d: cannot be placed at %d (%s): RLIMIT_NOFILE must exceed %d",
+		    fd, want, placed < 0 ? strerror(errno) : "taken",
+		    KVM_CPU_FD_BASE + (int)board__max_cpus());
+	close(fd);
+	return placed;
+}
+
 struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned int id)
 {
 	struct kvm_cpu *cpu = calloc(1, sizeof(*cpu));
@@ -45,7 +64,13 @@ struct kvm_cpu *kvm_cpu__create(struct kvm *kvm, unsigned int id)
 		die("vCPU %u: out of memory", id);
 	cpu->kvm = kvm;
 	cpu->id = id;
-	cpu->fd = kvm_ioctl(kvm->vm_fd, KVM_CREATE_VCPU, id);
+	cpu->fd = place_fd(kvm_ioctl(kvm->vm_fd, KVM_CREATE_VCPU, id), KVM_CPU_FD_BASE + (int)id);
+	sandbox__allow_ioctl(cpu->fd, KVM_RUN, "KVM_RUN", "running the vCPU");
+	sandbox__allow_ioctl(cpu->fd, KVM_GET_ONE_REG, "KVM_GET_ONE_REG",
+			     "X0 and the arguments a forwarded call needs; register dumps");
+	sandbox__allow_ioctl(cpu->fd, KVM_SET_ONE_REG, "KVM_SET_ONE_REG",
+			     "the results a forwarded call sets; PC and X0 on CPU_ON");
+	kvm_cpu__arch_sandbox(cpu);
 	cpu->run = mmap(NULL, kvm->vcpu_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, cpu->fd, 0);
 	if (cpu->run == MAP_FAILED)
 		die_errno(-errno, "vCPU %u: mmap kvm_run", id);

@@ -32,6 +32,10 @@ struct kvm_run;
 
 enum kvm_cpu_power { KVM_CPU_OFF, KVM_CPU_ON };
 
+/* vCPU i's descriptor number: KVM_CPU_FD_BASE + i (an aligned block the
+ * sandbox can match in one rule). */
+#define KVM_CPU_FD_BASE		512
+
 /* What the thread does to its registers before it next runs. */
 enum kvm_cpu_start {
 	KVM_CPU_START_NONE,

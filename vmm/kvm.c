@@ -45,6 +45,10 @@ int kvm__open(struct kvm *kvm)
 
 		if (err == ENOENT)
 			die("/dev/kvm: no such device (is KVM enabled in this kernel? on x86_64 use tools/arm64-host)");
+		if (err == EACCES || err == EPERM)
+			die("/dev/kvm: %s: the VMM needs read-write access to it, not root: "
+			    "join its group (ls -l /dev/kvm; on Debian: sudo adduser $USER kvm, "
+			    "then log in again)", strerror(err));
 		die_errno(-err, "/dev/kvm");
 	}
 	version = ioctl(kvm->sys_fd, KVM_GET_API_VERSION, 0);

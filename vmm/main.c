@@ -4,6 +4,7 @@
  * state changes, the console) until the guest ends.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../policy/policy.h"
@@ -24,6 +26,7 @@
 #include "devices/uart.h"
 #include "evloop.h"
 #include "exit-status.h"
+#include "jail.h"
 #include "kvm-cpu.h"
 #include "kvm.h"
 #include "reset.h"
@@ -43,6 +46,22 @@
 static struct kvm vm;
 static struct boot_files boot;
 
+/* A FIFO or a device given as a file would block the reader (or worse):
+ * refused before anything reads it. */
+static void check_regular_file(const char *path, const char *what)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		die_errno(-errno, "%s %s", what, path);
+	if (fstat(fd, &st) < 0)
+		die_errno(-errno, "%s %s", what, path);
+	if (!S_ISREG(st.st_mode))
+		die("%s %s: not a regular file", what, path);
+	close(fd);
+}
+
 /* The policy, and what it means said once at start-up: its warnings, as
  * vmm-policy check prints them. */
 static const struct policy *load_policy(const char *path)
@@ -51,8 +70,10 @@ static const struct policy *load_policy(const char *path)
 	struct policy *p;
 	const char *w;
 
-	if (path)
+	if (path) {
+		check_regular_file(path, "config");
 		p = policy_load_file(path, err, sizeof(err));
+	}
 	else
 		p = policy_load_string(default_policy_text, "built-in default policy",
 				       err, sizeof(err));
@@ -123,6 +144,18 @@ static void create_devices(struct kvm *kvm, const struct vmm_options *o)
 		rng__create(kvm, o->rng_rate);
 }
 
+/* The biggest file the guest may write: the jail's RLIMIT_FSIZE. */
+static uint64_t largest_disk(const struct vmm_options *o)
+{
+	uint64_t top = 0;
+	struct stat st;
+
+	for (unsigned int i = 0; i < o->nr_disks; i++)
+		if (!stat(o->disks[i].path, &st) && (uint64_t)st.st_size > top)
+			top = (uint64_t)st.st_size;
+	return top;
+}
+
 /* Threads first, held: the sandbox then covers every thread (TSYNC). */
 static void start_cpu_threads(struct kvm *kvm)
 {
@@ -145,9 +178,15 @@ static void on_signal(struct evloop_source *src, uint32_t events)
 		int sig = (int)si.ssi_signo;
 
 		switch (sig) {
+		case SIGHUP:
+			/* logrotate's convention, when there is a file to reopen;
+			 * else the terminal hung up: end as for SIGTERM. */
+			if (audit__reopen(vm.audit))
+				break;
+			/* fall through */
 		case SIGTERM:
 		case SIGINT:
-		case SIGHUP:
+		case SIGQUIT:	/* caught, so the terminal is restored */
 			pr_info("%s: stopping the guest", strsignal(sig));
 			kvm__stop(&vm, VMM_EXIT_SIGNAL_BASE + sig);
 			break;
@@ -178,6 +217,7 @@ static int signal_fd(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
@@ -196,6 +236,7 @@ static int run(struct kvm *kvm, struct evloop *loop)
 	for (unsigned int i = 0; i < kvm->nr_cpus; i++)
 		pthread_join(kvm->cpus[i]->thread, NULL);
 	device__stop_all(kvm);
+	audit__finish(kvm->audit);
 	return kvm->exit_status;
 }
 
@@ -233,11 +274,14 @@ int main(int argc, char *argv[])
 	create_cpus(&vm, opt.cpus);
 	setup_psci(&vm);
 	vm.smccc = smccc__create(&vm);
-	vm.audit = audit__create(vm.policy, opt.audit);
+	vm.audit = audit__create(vm.policy, opt.cpus, &(struct audit_options){
+					 .path = opt.audit, .limit = opt.audit_limit,
+					 .verbose = opt.verbose });
 	kvm__arch_init_late(&vm);
 
 	loop = evloop__create();
 	console__init(&vm, loop, STDIN_FILENO, STDOUT_FILENO);
+	audit__attach(vm.audit, loop);
 	create_devices(&vm, &opt);
 	boot__plan(&boot, &vm);
 	r = boot__load(&vm, &boot);
@@ -251,7 +295,15 @@ int main(int argc, char *argv[])
 		die("event loop: cannot watch the signals");
 	if (term__init())
 		die("terminal: cannot set raw mode");
+	/* From here on no thread may block on a stalled stderr (through /proc,
+	 * so before the jail hides it). */
+	util_stderr_nonblocking();
+	if (opt.jail)
+		jail__enter(opt.jail, opt.uid, opt.gid, largest_disk(&opt));
+	device__start_all(&vm);
 	start_cpu_threads(&vm);
+	if (audit__dir_fd(vm.audit) >= 0)
+		sandbox__allow_openat(audit__dir_fd(vm.audit), audit__reopen_flags());
 	sandbox__enter(opt.seccomp, opt.debug_forbidden_syscall);
 	kvm__release(&vm);
 
@@ -262,6 +314,9 @@ int main(int argc, char *argv[])
 	if (console__dropped())
 		pr_info("console: %llu bytes of guest output dropped (stdout was not read)",
 			(unsigned long long)console__dropped());
+	if (util_lines_dropped())
+		pr_info("%llu log lines dropped (stderr was not read)",
+			(unsigned long long)util_lines_dropped());
 	if (status == VMM_EXIT_CRASH)
 		pr_err("guest crashed: exit status %d", status);
 	return status;

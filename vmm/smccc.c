@@ -136,7 +136,8 @@ int smccc__handle_exit(struct kvm_cpu *cpu)
 	if (r)
 		return kvm_cpu__crash(cpu, "KVM_SET_ONE_REG(X0..X%u): %s", res.nr_ret - 1,
 				      strerror(-r));
-	audit__call(kvm->audit, &call, &res, cpu->stats.get_one_reg - before.get_one_reg,
-		    cpu->stats.set_one_reg - before.set_one_reg);
+	audit__call(kvm->audit, &call, &res,
+		    (unsigned int)(cpu->stats.get_one_reg - before.get_one_reg),
+		    (unsigned int)(cpu->stats.set_one_reg - before.set_one_reg));
 	return 0;
 }

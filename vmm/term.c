@@ -1,10 +1,13 @@
 /* The user's terminal (term.h). */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "sandbox.h"
 #include "term.h"
 
 #define TERM_ESCAPE	0x01	/* Ctrl-A */
@@ -19,6 +22,28 @@ void term__restore(void)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 		raw = false;
 	}
+}
+
+/*
+ * A crash in the VMM itself (a fault, an abort) must not leave the user's
+ * terminal raw: restore it, then die of the same signal.  tcsetattr() is
+ * async-signal-safe (signal-safety(7)).
+ */
+static void on_fatal_signal(int sig)
+{
+	term__restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	struct sigaction sa = { .sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaction(fatal[i], &sa, NULL);
 }
 
 int term__init(void)
@@ -37,6 +62,9 @@ int term__init(void)
 		return -errno;
 	raw = true;
 	atexit(term__restore);
+	catch_fatal_signals();
+	sandbox__allow_ioctl(STDIN_FILENO, TCSETS, "TCSETS", "restoring the terminal at exit");
+	sandbox__allow_ioctl(STDIN_FILENO, TCGETS, "TCGETS", "the terminal's state");
 	return 0;
 }
 

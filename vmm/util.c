@@ -1,14 +1,23 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "exit-status.h"
 #include "util.h"
 
 int vmm_verbose;
+static atomic_uint_fast64_t lines_dropped;
 
-/* One fputs per message keeps lines from vCPU threads whole. */
+/*
+ * One write(2) per message keeps lines from different threads whole, and
+ * once stderr is non-blocking (util_own_fd()) a stalled reader costs a line,
+ * counted, never a blocked thread.
+ */
 static void vmsg(const char *fmt, va_list ap, const char *suffix)
 {
 	char buf[512];
@@ -19,7 +28,9 @@ static void vmsg(const char *fmt, va_list ap, const char *suffix)
 		snprintf(buf + n, sizeof(buf) - n, "%s\n", suffix ? suffix : "");
 	else
 		buf[sizeof(buf) - 2] = '\n';
-	fputs(buf, stderr);
+	n = (int)strlen(buf);
+	if (write(STDERR_FILENO, buf, (size_t)n) != n)
+		atomic_fetch_add_explicit(&lines_dropped, 1, memory_order_relaxed);
 }
 
 void die(const char *fmt, ...)
@@ -71,4 +82,37 @@ void pr_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(fmt, ap, NULL);
 	va_end(ap);
+}
+
+uint64_t util_lines_dropped(void)
+{
+	return atomic_load(&lines_dropped);
+}
+
+int util_own_fd(int fd)
+{
+	char path[64];
+	struct stat st;
+	int nfd, fl;
+
+	if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+		return fd;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	nfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (nfd >= 0)
+		return nfd;
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	return fd;
+}
+
+void util_stderr_nonblocking(void)
+{
+	int fd = util_own_fd(STDERR_FILENO);
+
+	if (fd != STDERR_FILENO) {
+		dup3(fd, STDERR_FILENO, 0);
+		close(fd);
+	}
 }

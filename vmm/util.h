@@ -25,4 +25,17 @@ void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 extern int vmm_verbose;
 
+/* Lines pr_*() could not write (stderr full or gone). */
+uint64_t util_lines_dropped(void);
+/*
+ * A non-blocking description of output fd of our own, so a stalled reader
+ * never blocks us, without changing the one the parent shell shares:
+ * reopened through /proc (pipes, FIFOs, terminals).  Regular files and
+ * block devices never block and are returned as they are; otherwise, if
+ * /proc is not there, O_NONBLOCK goes on the shared description.
+ */
+int util_own_fd(int fd);
+/* stderr through util_own_fd(), from now on (before the sandbox). */
+void util_stderr_nonblocking(void);
+
 #endif

@@ -3,6 +3,7 @@
 #include <linux/kvm.h>
 
 #include "../kvm.h"
+#include "../sandbox.h"
 #include "../util.h"
 #include "gic.h"
 #include "kvm-arch.h"
@@ -27,6 +28,7 @@ int gic__create(struct kvm *kvm)
 	if (ioctl(kvm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0)
 		die_errno(-errno, "KVM_CREATE_DEVICE(vGICv3) (does the host have a GICv3?)");
 	kvm->arch->vgic_fd = dev.fd;
+	sandbox__allow_ioctl(kvm->vm_fd, KVM_IRQ_LINE, "KVM_IRQ_LINE", "the UART's interrupt");
 	set_attr(dev.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist,
 		 "distributor address");
 	set_attr(dev.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist,

@@ -8,6 +8,7 @@
 #include "../arch.h"
 #include "../kvm-cpu.h"
 #include "../kvm.h"
+#include "../sandbox.h"
 #include "../util.h"
 
 #define CORE_REG(name) \
@@ -60,6 +61,12 @@ static int vcpu_init(struct kvm_cpu *cpu, bool powered_off)
 	if (powered_off)
 		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
 	return ioctl(cpu->fd, KVM_ARM_VCPU_INIT, &init) < 0 ? -errno : 0;
+}
+
+void kvm_cpu__arch_sandbox(struct kvm_cpu *cpu)
+{
+	sandbox__allow_ioctl(cpu->fd, KVM_ARM_VCPU_INIT, "KVM_ARM_VCPU_INIT",
+			     "vCPU reset on CPU_ON and guest reset");
 }
 
 int kvm_cpu__arch_init(struct kvm_cpu *cpu, bool powered_off)

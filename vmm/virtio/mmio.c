@@ -384,6 +384,13 @@ static void *io_thread(void *arg)
 	return NULL;
 }
 
+static int virtio_start(struct device *dev)
+{
+	struct virtio_dev *vd = container_of(dev, struct virtio_dev, dev);
+
+	return thread_spawn(&vd->thread, io_thread, vd);
+}
+
 static void on_ctl(struct evloop_source *src, uint32_t events)
 {
 	(void)events;
@@ -399,8 +406,6 @@ void virtio__watch(struct virtio_dev *vd, struct evloop_source *src)
 void virtio__create(struct kvm *kvm, struct virtio_dev *vd, const struct virtio_dev_ops *ops,
 		    uint64_t features, void *priv)
 {
-	int r;
-
 	vd->ops = ops;
 	vd->priv = priv;
 	vd->features = features | VIRTIO_TRANSPORT_FEATURES;
@@ -410,6 +415,7 @@ void virtio__create(struct kvm *kvm, struct virtio_dev *vd, const struct virtio_
 		.name = ops->name,
 		.mmio = virtio_mmio,
 		.fdt = virtio_fdt,
+		.start = virtio_start,
 		.reset = virtio_reset,
 		.stop = virtio_stop,
 	};
@@ -435,7 +441,4 @@ void virtio__create(struct kvm *kvm, struct virtio_dev *vd, const struct virtio_
 	}
 	vd->irq_fd = evloop__eventfd();
 	kvm__irqfd(kvm, vd->irq_fd, vd->dev.win.irq);
-	r = thread_spawn(&vd->thread, io_thread, vd);
-	if (r)
-		die_errno(r, "%s: I/O thread", ops->name);
 }

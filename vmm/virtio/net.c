@@ -18,6 +18,7 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_net.h>
 
+#include "../sandbox.h"
 #include "../util.h"
 #include "net.h"
 #include "virtio.h"
@@ -291,6 +292,8 @@ void net__create(struct kvm *kvm, const struct net_options *o)
 	    !(n->first = calloc(NET_QUEUE_SIZE, sizeof(*n->first))))
 		die("--net: out of memory");
 	n->tap = open_tap(o->tap, n->ifname);
+	sandbox__allow_ioctl(n->tap, TUNSETOFFLOAD, "TUNSETOFFLOAD",
+			     "a tap's offloads, set when the guest's driver starts");
 	memcpy(n->config.mac, o->mac, sizeof(n->config.mac));
 	n->config.status = htole16(VIRTIO_NET_S_LINK_UP);
 	n->tap_src = (struct evloop_source){ .fd = n->tap, .events = 0, .fn = on_tap, .opaque = n };
