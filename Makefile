@@ -65,8 +65,8 @@ LINUX_ROOTFS := $(BUILD)/linux-rootfs.img
 UAPI := $(BUILD)/uapi
 ifeq ($(HOSTARCH),aarch64)
 A64_CC      := $(CROSS_COMPILE)gcc
-A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(shell pkg-config --cflags libfdt libseccomp inih 2>/dev/null)
-A64_LDLIBS  := $(shell pkg-config --libs libfdt libseccomp inih yajl 2>/dev/null || echo -lfdt -lseccomp -linih -lyajl) -lpthread
+A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(shell pkg-config --cflags libfdt libseccomp 2>/dev/null)
+A64_LDLIBS  := $(shell pkg-config --libs libfdt libseccomp yajl 2>/dev/null || echo -lfdt -lseccomp -lyajl) -lpthread
 A64_LDFLAGS :=
 VMM_BIN     := $(BUILD)/aarch64/vmm
 else
@@ -74,7 +74,7 @@ A64_CC      := $(CROSS_COMPILE)gcc
 A64_SYSROOT := $(CACHE)/arm64/usr
 A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) -isystem $(UAPI) -isystem $(A64_SYSROOT)/include
 A64_LDFLAGS := -static -L$(A64_SYSROOT)/lib/aarch64-linux-gnu
-A64_LDLIBS  := -lfdt -lseccomp -linih -lyajl_s -lpthread
+A64_LDLIBS  := -lfdt -lseccomp -lyajl_s -lpthread
 VMM_BIN     := $(BUILD)/aarch64/vmm
 endif
 A64_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(VMM_SRCS)) $(BUILD)/aarch64/obj/gen/default-policy.o
@@ -122,7 +122,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 # ---------------------------------------------------------------- host parts
 HOST_CC      ?= cc
 HOST_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN)
-HOST_LDLIBS  := -linih -lfdt -lpthread
+HOST_LDLIBS  := -lfdt -lpthread
 SAN          := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 

@@ -46,6 +46,7 @@ void policy_route(const struct policy *p, uint64_t x0, struct policy_route *rt)
 		if (rt->nr_args > SMCCC_MAX_ARGS)
 			rt->nr_args = SMCCC_MAX_ARGS;
 	}
+	rt->nr_answer_args = s->args_recorded_only ? 0 : rt->nr_args;
 }
 
 void policy_answer(const struct policy *p, const struct policy_route *rt,
@@ -67,6 +68,7 @@ void policy_answer(const struct policy *p, const struct policy_route *rt,
 	 * it declared, whatever the caller read: what the VMM reads from the
 	 * vCPU and what tests pass in then cannot answer differently. */
 	r->decision = rt->rule->decision;
+	r->log = rt->rule->service->logs_calls;
 	policy_narrow_call(c, &nc);
 	memset(&nc.x[1 + rt->nr_args], 0, (SMCCC_MAX_ARGS - rt->nr_args) * sizeof(nc.x[0]));
 	rt->rule->service->answer(p, rt->rule->arg, plat, &nc, r);

@@ -220,23 +220,16 @@ START_TEST(test_inline_errors)
 	load_fails("[policy]\npsci_version = 1\n", 2, "psci_version: '1' is not");
 	load_fails("[policy]\nupper32_check = no\n", 2, "cannot be set to 'no'");
 	load_fails("[policy]\nallow_32bit_aliases = yes\n", 2, "32-bit function-ID rule");
-	/* libinih syntax errors come back with their line too. */
+	/* Syntax errors come back with their line too. */
 	load_fails("[policy]\nconduit = hvc\njunk\n", 3, "syntax error");
 	load_fails("[policy] trailing\n", 1, "unexpected text after ']'");
-	load_fails("\xEF\xBB\xBF[policy]\n\tconduit = hvc\n", 2, "indented line");
-	{
-		/* A line longer than libinih's buffer is reported, not split. */
-		char text[1000];
-
-		snprintf(text, sizeof(text), "[policy]\n# long comments are fine: %0300d\n"
-			 "psci_functions = %0300d\n", 0, 0);
-		load_fails(text, 3, "line longer than");
-	}
+	load_fails("[policy]\n[rule x]\nrange = 1\naction = deny\n= 3\n", 5, "'=' without a key");
 	/* Only the first error is reported. */
 	load_fails("[policy]\nconduit = x\npsci_version = y\n", 2, "conduit");
-	/* A section-end error (line 2) found after a syntax error (line 4)
-	 * is still the first error in the file. */
-	load_fails("[policy]\n[rule x]\nrange = 1\nfoo\n[rule y]\n", 2, "has no action");
+	/* Errors come in the order a reader meets them: the syntax error at
+	 * line 4 before rule x's missing action, found when its section ends. */
+	load_fails("[policy]\n[rule x]\nrange = 1\nfoo\n[rule y]\n", 4, "syntax error");
+	load_fails("[policy]\n[rule x]\nrange = 1\n[rule y]\nfoo\n", 2, "has no action");
 }
 END_TEST
 
