@@ -39,7 +39,7 @@ CFLAGS  ?= -O2 -g
 
 include policy/policy.mk
 include guest/guest.mk
-POLICY_SRCS += policy/describe.c
+POLICY_SRCS += policy/describe.c policy/kvm-handlers.c
 
 VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/device.c \
 	vmm/evloop.c vmm/console.c vmm/term.c vmm/thread.c vmm/boot.c vmm/smccc.c vmm/reset.c \
@@ -146,7 +146,10 @@ $(BUILD)/san/%: tests/unit/%.c $(SAN_OBJS) tests/unit/check-main.h tests/unit/fa
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Ipolicy -Ivmm -o $@ $(filter %.c %.o,$^) $(CHECK_LIBS) $(HOST_LDLIBS)
 
 # vmm-policy: the same parser and engine as the VMM, for any host.
-VMM_POLICY_SRCS := vmm-policy/vmm-policy.c vmm-policy/check.c vmm-policy/explain.c $(POLICY_SRCS)
+VMM_POLICY_TOOL_SRCS := vmm-policy/vmm-policy.c vmm-policy/common.c vmm-policy/check.c \
+	vmm-policy/explain.c vmm-policy/diff.c vmm-policy/replay.c vmm-policy/record.c \
+	vmm-policy/sim.c vmm-policy/tally.c
+VMM_POLICY_SRCS := $(VMM_POLICY_TOOL_SRCS) $(POLICY_SRCS)
 VMM_POLICY_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(VMM_POLICY_SRCS))
 
 $(BUILD)/host/obj/%.o: %.c
@@ -154,9 +157,12 @@ $(BUILD)/host/obj/%.o: %.c
 	@echo "  CC      $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
+# replay reads the audit trail with yajl, as the VMM writes it.
+YAJL_LIBS := $(shell pkg-config --libs yajl 2>/dev/null || echo -lyajl)
+
 $(BUILD)/vmm-policy: $(VMM_POLICY_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS) $(YAJL_LIBS)
 
 host-tools: $(BUILD)/vmm-policy
 
@@ -190,7 +196,7 @@ check:
 # corpus in tests/fuzz/corpus is read, never written.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES   := config decide virtq
+FUZZ_NAMES   := config decide virtq audit
 FUZZERS      := $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_NAMES))
 FUZZ_FLAGS   := -g -O1 $(CSTD) $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
@@ -198,6 +204,12 @@ $(BUILD)/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c vmm/virtio/queue.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -Ivmm -o $@ $^
+
+$(BUILD)/fuzz/fuzz-audit: tests/fuzz/fuzz-audit.c vmm-policy/record.c vmm-policy/sim.c \
+		vmm-policy/common.c $(POLICY_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(HOST_LDLIBS) $(YAJL_LIBS)
 
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(POLICY_SRCS)
 	@mkdir -p $(dir $@)
