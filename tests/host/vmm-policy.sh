@@ -228,6 +228,16 @@ for key in $keys \
 	if grep -q "\`$key" "$doc"; then ok "$doc documents '$key'"
 	else not_ok "$doc documents '$key'" "not found"; fi
 done
+# ... every shipped example, KVM's handlers, upper32_check's words.
+for c in configs/*.conf; do
+	if grep -q "^| \`$(basename "$c")\` |" "$doc"; then ok "$doc lists the example $(basename "$c")"
+	else not_ok "$doc lists the example $(basename "$c")" "no row in the examples table"; fi
+done
+for fid in $(sed -n 's/^#define SMCCC_\(KVM\|VENDOR_HYP\|PV_TIME\)[A-Z_]*_FID[[:space:]]*\(0x[0-9A-F]*\)U.*/\2/p' policy/smccc.h); do
+	if grep -q "\`$fid\`" "$doc"; then ok "$doc's KVM table names $fid"
+	else not_ok "$doc's KVM table names $fid" "not found"; fi
+done
+expect "$doc gives upper32_check's values" 0 "upper32_check\` \| \`on\`, \`yes\`, \`true\`, \`1\`" -- cat "$doc"
 echo "1..$n"
 echo "vmm-policy: $((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]
