@@ -180,7 +180,7 @@ unit: $(UNIT_BINS)
 	$(Q)fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$t"; CK_FORK=yes $$t || fail=1; done; exit $$fail
 
-e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN) $(LINUX_INITRD) $(LINUX_ROOTFS)
+e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN) $(LINUX_INITRD) $(LINUX_ROOTFS) $(BUILD)/vmm-policy
 	$(Q)tests/e2e/run-all
 
 check:

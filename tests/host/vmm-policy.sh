@@ -237,6 +237,7 @@ for fid in $(sed -n 's/^#define SMCCC_\(KVM\|VENDOR_HYP\|PV_TIME\)[A-Z_]*_FID[[:
 	if grep -q "\`$fid\`" "$doc"; then ok "$doc's KVM table names $fid"
 	else not_ok "$doc's KVM table names $fid" "not found"; fi
 done
+expect "$doc says log logs every call, rate-limited, without -v" 0 "one line per call on stderr, rate-limited \(see .--audit-limit.\), with or without .-v." -- cat "$doc"
 expect "$doc gives upper32_check's values" 0 "upper32_check\` \| \`on\`, \`yes\`, \`true\`, \`1\`" -- cat "$doc"
 echo "1..$n"
 echo "vmm-policy: $((n - failed)) passed, $failed failed"
