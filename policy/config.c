@@ -322,8 +322,8 @@ static void report_conflict(struct parse *ps, const struct table_conflict *c)
 static const struct policy_rule *first_psci_rule(const struct policy *p)
 {
 	for (size_t i = 0; i < p->nr_pieces; i++)
-		if (p->pieces[i].rule->service == &psci_service)
-			return p->pieces[i].rule;
+		if (p->pieces[i].service == &psci_service)
+			return p->pieces[i].pub.rule;
 	return NULL;
 }
 
@@ -436,8 +436,16 @@ static void finish(struct parse *ps)
 	}
 
 	for (size_t i = 0; i < p->nr_pieces; i++)
-		if (p->pieces[i].rule->service == &psci_service)
+		if (p->pieces[i].service == &psci_service)
 			p->psci_in_user = true;
+	/* Once, so that PSCI_FEATURES need not look the table up per call. */
+	for (unsigned n = 0; n < 64; n++) {
+		const struct policy_rule *pr =
+			policy_lookup(p, (n < 32 ? PSCI_FID32_FIRST : PSCI_FID64_FIRST) + n % 32);
+
+		if (pr && pr->service == &psci_service)
+			p->psci_routed |= 1ULL << n;
+	}
 	if (check_psci_owner(ps))
 		return;
 

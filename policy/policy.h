@@ -137,6 +137,7 @@ enum policy_verdict {
 struct policy_route {
 	enum policy_verdict verdict;
 	const struct policy_rule *rule;	/* the deciding rule, NULL when none */
+	const struct policy_piece *piece; /* its piece of the flattened table */
 	unsigned nr_args;		/* X1..X<nr_args> */
 	unsigned nr_answer_args;	/* of those, X1..X<n> the answer depends on
 					 * (log reads X1..X3 only to record them) */

@@ -248,7 +248,7 @@ const struct psci_fn_info *psci_fn_by_id(uint32_t fid)
 void policy_psci_offer(const struct policy *p, uint32_t fid, struct policy_psci_offer *o)
 {
 	const struct psci_fn_info *fn = psci_fn_by_id(fid);
-	const struct policy_rule *r;
+	unsigned bit;
 
 	memset(o, 0, sizeof(*o));
 	o->functions_line = p->functions_line;
@@ -258,8 +258,8 @@ void policy_psci_offer(const struct policy *p, uint32_t fid, struct policy_psci_
 	}
 	o->name = fn->name;
 	o->since = fn->since;
-	r = policy_lookup(p, fid);
-	if (!r || r->service != &psci_service)
+	bit = PSCI_FN_NUM(fid) + (fid & SMCCC_SMC64 ? 32 : 0);
+	if (!(p->psci_routed & (1ULL << bit)))
 		o->kind = POLICY_PSCI_NOT_ROUTED;
 	else if (!fn->emulate)
 		o->kind = POLICY_PSCI_NOT_EMULATED;

@@ -21,7 +21,7 @@ bool policy_range_has_32bit(uint32_t first, uint32_t last)
 	return !(first & SMCCC_SMC64);
 }
 
-const struct policy_rule *policy_lookup(const struct policy *p, uint32_t fid)
+const struct table_piece *policy_find_piece(const struct policy *p, uint32_t fid)
 {
 	const uint32_t *base = p->firsts;
 	size_t n = p->nr_pieces, i;
@@ -38,19 +38,26 @@ const struct policy_rule *policy_lookup(const struct policy *p, uint32_t fid)
 		n -= half;
 	}
 	i = (size_t)(base - p->firsts);
-	if (p->firsts[i] > fid || fid > p->pieces[i].last)
+	if (p->firsts[i] > fid || fid > p->pieces[i].pub.last)
 		return NULL;
-	return p->pieces[i].rule;
+	return &p->pieces[i];
+}
+
+const struct policy_rule *policy_lookup(const struct policy *p, uint32_t fid)
+{
+	const struct table_piece *pc = policy_find_piece(p, fid);
+
+	return pc ? pc->pub.rule : NULL;
 }
 
 enum policy_filter_action policy_kvm_action(const struct policy *p, uint32_t fid)
 {
-	const struct policy_rule *r;
+	const struct table_piece *pc;
 
 	if (policy_fid_reserved(fid))
 		return POLICY_FILTER_HANDLE;
-	r = policy_lookup(p, fid);
-	return r ? r->service->filter : p->default_action;
+	pc = policy_find_piece(p, fid);
+	return pc ? pc->service->filter : p->default_action;
 }
 
 /* Accumulates ranges, merging a range into the previous one when they touch
@@ -118,12 +125,12 @@ size_t policy_filter_ranges(const struct policy *p, struct policy_filter_range *
 	size_t i;
 
 	for (i = 0; i < p->nr_pieces; i++) {
-		const struct policy_piece *pc = &p->pieces[i];
+		const struct table_piece *pc = &p->pieces[i];
 
-		if (pc->first > next)
-			emit_unreserved(&e, next, pc->first - 1, p->default_action);
-		emit_unreserved(&e, pc->first, pc->last, pc->rule->service->filter);
-		next = (uint64_t)pc->last + 1;
+		if (pc->pub.first > next)
+			emit_unreserved(&e, next, pc->pub.first - 1, p->default_action);
+		emit_unreserved(&e, pc->pub.first, pc->pub.last, pc->service->filter);
+		next = (uint64_t)pc->pub.last + 1;
 	}
 	if (next <= 0xFFFFFFFFULL)
 		emit_unreserved(&e, next, 0xFFFFFFFFULL, p->default_action);
@@ -169,7 +176,7 @@ size_t policy_nr_pieces(const struct policy *p)
 
 const struct policy_piece *policy_piece_at(const struct policy *p, size_t i)
 {
-	return i < p->nr_pieces ? &p->pieces[i] : NULL;
+	return i < p->nr_pieces ? &p->pieces[i].pub : NULL;
 }
 
 const struct policy_rule *policy_rule_parent(const struct policy_rule *r)

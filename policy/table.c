@@ -82,8 +82,9 @@ static void emit(struct flattener *f, uint64_t last, struct policy_rule *r)
 
 	if (f->next > last)
 		return;
-	p->pieces[p->nr_pieces++] = (struct policy_piece){
-		.first = (uint32_t)f->next, .last = (uint32_t)last, .rule = r,
+	p->pieces[p->nr_pieces++] = (struct table_piece){
+		.pub = { .first = (uint32_t)f->next, .last = (uint32_t)last, .rule = r },
+		.service = r->service, .arg = r->arg, .decision = r->decision,
 	};
 	r->nr_pieces++;
 	f->next = last + 1;
@@ -147,6 +148,6 @@ int policy_table_build(struct policy *p, struct table_conflict *c)
 	/* The binary search reads only these 4-byte keys: 200,000 pieces fit
 	 * in a core's L2 cache, so a lookup stays cheap as the policy grows. */
 	for (size_t i = 0; i < p->nr_pieces; i++)
-		p->firsts[i] = p->pieces[i].first;
+		p->firsts[i] = p->pieces[i].pub.first;
 	return 0;
 }

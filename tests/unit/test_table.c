@@ -341,12 +341,19 @@ START_TEST(test_route_answer_args)
 	struct policy_route rt;
 
 	policy_route(p, PSCI_CPU_ON_64, &rt);
+	ck_assert_ptr_nonnull(rt.piece);
+	ck_assert_ptr_eq(rt.piece->rule, rt.rule);
+	ck_assert_uint_le(rt.piece->first, PSCI_CPU_ON_64);
+	ck_assert_uint_ge(rt.piece->last, PSCI_CPU_ON_64);
 	ck_assert_uint_eq(rt.nr_args, 3);
 	ck_assert_uint_eq(rt.nr_answer_args, 3);
 	/* log reads X1..X3 to record them; its answer does not need them. */
 	policy_route(p, 0x83000001, &rt);
 	ck_assert_uint_eq(rt.nr_args, 3);
 	ck_assert_uint_eq(rt.nr_answer_args, 0);
+	policy_route(p, 0x83010000, &rt);		/* no rule */
+	ck_assert_ptr_null(rt.piece);
+	ck_assert_ptr_null(rt.rule);
 	policy_free(p);
 }
 END_TEST
