@@ -42,7 +42,7 @@ void policy_free(struct policy *p);
 enum policy_conduit policy_conduit(const struct policy *p);
 uint32_t policy_psci_version(const struct policy *p);		/* e.g. 0x10001 */
 enum policy_on_reset policy_on_reset(const struct policy *p);
-bool policy_psci_in_user(const struct policy *p);		/* some rule uses the psci service */
+bool policy_psci_in_user(const struct policy *p);		/* psci decides some ID */
 /* A PSCI function ID the psci service answers for real: offered by
  * psci_version and psci_functions, and decided by a psci rule. */
 bool policy_psci_offered(const struct policy *p, uint32_t fid);
@@ -65,10 +65,10 @@ struct policy_psci_offer {
 void policy_psci_offer(const struct policy *p, uint32_t fid, struct policy_psci_offer *o);
 
 /*
- * KVM filter ranges to install, sorted, neighbours with equal action merged,
- * KVM's reserved arch ranges left out, gaps filled with the default action.
- * Returns the number of ranges; fills at most max entries of out (call with
- * max=0 to size).
+ * KVM filter ranges to install, from the flattened table: sorted, neighbours
+ * with equal action merged, KVM's reserved arch ranges left out, gaps filled
+ * with the default action.  Returns the number of ranges; fills at most
+ * max entries of out (call with max=0 to size).
  */
 struct policy_filter_range { uint32_t base, nr; enum policy_filter_action action; };
 size_t policy_filter_ranges(const struct policy *p, struct policy_filter_range *out, size_t max);
