@@ -174,12 +174,12 @@ static bool valid_rule_name(const char *s)
 /* "[policy]" or "[rule NAME]"; the section word compares without case. */
 static void begin_section(struct parse *ps, char *name)
 {
-	char *word = name, *rest = name + strcspn(name, " \t");
+	char *word = name, *split = name + strcspn(name, " \t"), *rest = split;
 
 	finish_section(ps);
 	if (ps->failed)
 		return;
-	if (*rest)
+	if (*split)
 		*rest++ = '\0';
 	rest = lex_trim(rest);
 
@@ -213,8 +213,8 @@ static void begin_section(struct parse *ps, char *name)
 		ps->sec = SEC_RULE;
 		return;
 	}
-	if (*rest)
-		rest[-1] = ' ';
+	if (rest != split)
+		*split = ' ';	/* the header as written, for the message */
 	parse_error(ps, ps->lineno, "unknown section [%s] (expected [policy] or [rule NAME])",
 		    name);
 }

@@ -186,6 +186,8 @@ START_TEST(test_case_rule)
 	ck_assert_uint_eq(policy_rule_arg(r), 0xAB);
 	policy_free(p);
 
+	load_fails("[policy  extra]\n", 1, "unknown section [policy  extra]");
+	load_fails("[Rules x]\n", 1, "unknown section [Rules x]");
 	/* Keys are one name whatever their case: a second one is a duplicate. */
 	load_fails("[policy]\nconduit = hvc\nCONDUIT = smc\n", 3, "duplicate key 'CONDUIT'");
 	/* Rule names too: the audit trail's reader could not tell them apart. */
