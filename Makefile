@@ -39,7 +39,7 @@ CFLAGS  ?= -O2 -g
 
 include policy/policy.mk
 include guest/guest.mk
-POLICY_SRCS += policy/describe.c
+POLICY_SRCS += policy/describe.c policy/kvm-handlers.c
 
 VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/device.c \
 	vmm/evloop.c vmm/console.c vmm/term.c vmm/thread.c vmm/boot.c vmm/smccc.c vmm/reset.c \
@@ -66,8 +66,8 @@ LINUX_ROOTFS := $(BUILD)/linux-rootfs.img
 UAPI := $(BUILD)/uapi
 ifeq ($(HOSTARCH),aarch64)
 A64_CC      := $(CROSS_COMPILE)gcc
-A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(shell pkg-config --cflags libfdt libseccomp inih 2>/dev/null)
-A64_LDLIBS  := $(shell pkg-config --libs libfdt libseccomp inih yajl 2>/dev/null || echo -lfdt -lseccomp -linih -lyajl) -lpthread
+A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(shell pkg-config --cflags libfdt libseccomp 2>/dev/null)
+A64_LDLIBS  := $(shell pkg-config --libs libfdt libseccomp yajl 2>/dev/null || echo -lfdt -lseccomp -lyajl) -lpthread
 A64_LDFLAGS :=
 VMM_BIN     := $(BUILD)/aarch64/vmm
 else
@@ -75,7 +75,7 @@ A64_CC      := $(CROSS_COMPILE)gcc
 A64_SYSROOT := $(CACHE)/arm64/usr
 A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) -isystem $(UAPI) -isystem $(A64_SYSROOT)/include
 A64_LDFLAGS := -static -L$(A64_SYSROOT)/lib/aarch64-linux-gnu
-A64_LDLIBS  := -lfdt -lseccomp -linih -lyajl_s -lpthread
+A64_LDLIBS  := -lfdt -lseccomp -lyajl_s -lpthread
 VMM_BIN     := $(BUILD)/aarch64/vmm
 endif
 A64_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(VMM_SRCS)) $(BUILD)/aarch64/obj/gen/default-policy.o
@@ -123,7 +123,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 # ---------------------------------------------------------------- host parts
 HOST_CC      ?= cc
 HOST_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN)
-HOST_LDLIBS  := -linih -lfdt -lpthread
+HOST_LDLIBS  := -lfdt -lpthread
 SAN          := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
@@ -147,7 +147,10 @@ $(BUILD)/san/%: tests/unit/%.c $(SAN_OBJS) tests/unit/check-main.h tests/unit/fa
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN) -Ipolicy -Ivmm -o $@ $(filter %.c %.o,$^) $(CHECK_LIBS) $(HOST_LDLIBS)
 
 # vmm-policy: the same parser and engine as the VMM, for any host.
-VMM_POLICY_SRCS := vmm-policy/vmm-policy.c vmm-policy/check.c vmm-policy/explain.c $(POLICY_SRCS)
+VMM_POLICY_TOOL_SRCS := vmm-policy/vmm-policy.c vmm-policy/common.c vmm-policy/check.c \
+	vmm-policy/explain.c vmm-policy/diff.c vmm-policy/replay.c vmm-policy/record.c \
+	vmm-policy/sim.c vmm-policy/tally.c
+VMM_POLICY_SRCS := $(VMM_POLICY_TOOL_SRCS) $(POLICY_SRCS)
 VMM_POLICY_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(VMM_POLICY_SRCS))
 
 $(BUILD)/host/obj/%.o: %.c
@@ -155,9 +158,12 @@ $(BUILD)/host/obj/%.o: %.c
 	@echo "  CC      $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
+# replay reads the audit trail with yajl, as the VMM writes it.
+YAJL_LIBS := $(shell pkg-config --libs yajl 2>/dev/null || echo -lyajl)
+
 $(BUILD)/vmm-policy: $(VMM_POLICY_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS) $(YAJL_LIBS)
 
 host-tools: $(BUILD)/vmm-policy
 
@@ -175,7 +181,7 @@ unit: $(UNIT_BINS)
 	$(Q)fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$t"; CK_FORK=yes $$t || fail=1; done; exit $$fail
 
-e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN) $(PIPE_STALL) $(LINUX_INITRD) $(LINUX_ROOTFS)
+e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN) $(PIPE_STALL) $(LINUX_INITRD) $(LINUX_ROOTFS) $(BUILD)/vmm-policy
 	$(Q)tests/e2e/run-all
 
 check:
@@ -191,7 +197,7 @@ check:
 # corpus in tests/fuzz/corpus is read, never written.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_NAMES   := config decide virtq
+FUZZ_NAMES   := config decide virtq audit
 FUZZERS      := $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_NAMES))
 FUZZ_FLAGS   := -g -O1 $(CSTD) $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
@@ -199,6 +205,12 @@ $(BUILD)/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c vmm/virtio/queue.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -Ivmm -o $@ $^
+
+$(BUILD)/fuzz/fuzz-audit: tests/fuzz/fuzz-audit.c vmm-policy/record.c vmm-policy/sim.c \
+		vmm-policy/common.c $(POLICY_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(HOST_LDLIBS) $(YAJL_LIBS)
 
 $(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(POLICY_SRCS)
 	@mkdir -p $(dir $@)

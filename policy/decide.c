@@ -23,6 +23,7 @@ void policy_narrow_call(const struct policy_call *c, struct policy_call *out)
 
 void policy_route(const struct policy *p, uint64_t x0, struct policy_route *rt)
 {
+	const struct table_piece *pc;
 	const struct smccc_service *s;
 
 	memset(rt, 0, sizeof(*rt));
@@ -34,25 +35,31 @@ void policy_route(const struct policy *p, uint64_t x0, struct policy_route *rt)
 		return;
 	}
 	/* (2) The rule; nothing named means the default deny. */
-	rt->rule = policy_lookup(p, (uint32_t)x0);
-	if (!rt->rule) {
+	pc = policy_find_piece(p, (uint32_t)x0);
+	if (!pc) {
 		rt->verdict = POLICY_VERDICT_NO_RULE;
 		return;
 	}
+	rt->rule = pc->pub.rule;
+	rt->piece = &pc->pub;
 	rt->verdict = POLICY_VERDICT_SERVICE;
-	s = rt->rule->service;
+	s = pc->service;
 	if (s->nr_args) {
 		rt->nr_args = s->nr_args((uint32_t)x0);
 		if (rt->nr_args > SMCCC_MAX_ARGS)
 			rt->nr_args = SMCCC_MAX_ARGS;
 	}
+	rt->nr_answer_args = s->args_recorded_only ? 0 : rt->nr_args;
 }
 
 void policy_answer(const struct policy *p, const struct policy_route *rt,
 		   const struct smccc_platform *plat, const struct policy_call *c,
 		   struct policy_result *r)
 {
+	const struct smccc_service *s;
 	struct policy_call nc;
+	unsigned decision;
+	uint64_t arg;
 
 	memset(r, 0, sizeof(*r));
 	r->nr_ret = 1;
@@ -66,10 +73,23 @@ void policy_answer(const struct policy *p, const struct policy_route *rt,
 	/* (3) The service, on narrowed arguments.  It sees only the arguments
 	 * it declared, whatever the caller read: what the VMM reads from the
 	 * vCPU and what tests pass in then cannot answer differently. */
-	r->decision = rt->rule->decision;
+	if (rt->piece) {
+		/* the copy in the piece: no second cache miss on the rule */
+		const struct table_piece *pc = (const struct table_piece *)rt->piece;
+
+		s = pc->service;
+		arg = pc->arg;
+		decision = pc->decision;
+	} else {
+		s = rt->rule->service;
+		arg = rt->rule->arg;
+		decision = rt->rule->decision;
+	}
+	r->decision = decision;
+	r->log = s->logs_calls;
 	policy_narrow_call(c, &nc);
 	memset(&nc.x[1 + rt->nr_args], 0, (SMCCC_MAX_ARGS - rt->nr_args) * sizeof(nc.x[0]));
-	rt->rule->service->answer(p, rt->rule->arg, plat, &nc, r);
+	s->answer(p, arg, plat, &nc, r);
 }
 
 void policy_decide(const struct policy *p, const struct smccc_platform *plat,

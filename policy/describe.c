@@ -1,3 +1,4 @@
+/* Human-readable SMCCC function IDs (describe.h). */
 #include <stdio.h>
 
 #include "describe.h"
@@ -48,6 +49,16 @@ static const struct {
 	{ PSCI_MEM_PROTECT_CHECK_RANGE_64, "PSCI_MEM_PROTECT_CHECK_RANGE_64" },
 	{ PSCI_SYSTEM_OFF2, "PSCI_SYSTEM_OFF2" },
 	{ PSCI_SYSTEM_OFF2_64, "PSCI_SYSTEM_OFF2_64" },
+	{ TRNG_VERSION, "TRNG_VERSION" },
+	{ TRNG_FEATURES, "TRNG_FEATURES" },
+	{ TRNG_GET_UUID, "TRNG_GET_UUID" },
+	{ TRNG_RND32, "TRNG_RND32" },
+	{ TRNG_RND64, "TRNG_RND64" },
+	{ SMCCC_KVM_FEATURES_FID, "KVM_FEATURES" },
+	{ SMCCC_KVM_PTP_FID, "KVM_PTP" },
+	{ SMCCC_VENDOR_HYP_CALL_UID_FID, "VENDOR_HYP_CALL_UID" },
+	{ SMCCC_PV_TIME_FEATURES_FID, "PV_TIME_FEATURES" },
+	{ SMCCC_PV_TIME_ST_FID, "PV_TIME_ST" },
 };
 
 const char *smccc_owner_name(uint32_t fid)

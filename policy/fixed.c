@@ -3,8 +3,10 @@
  * deny), and the forwarded ones that answer without looking at the call
  * (forward-deny, return VALUE, log).
  */
+#include <errno.h>
 #include <stdio.h>
 
+#include "number.h"
 #include "policy-internal.h"
 #include "smccc.h"
 
@@ -31,59 +33,31 @@ static void answer_return(const struct policy *p, uint64_t arg,
 	r->x[0] = arg;
 }
 
-/* log reports X1..X3 with the call (-v, --audit): what a denied SiP or OEM
- * call was trying to do is the point of logging it. */
+/* log reports X1..X3 with the call: what a denied SiP or OEM call was
+ * trying to do is the point of logging it. */
 static unsigned int log_nr_args(uint32_t fid)
 {
 	(void)fid;
 	return 3;
 }
 
-/* "return VALUE": decimal (optionally negative) or 0x hex, up to 64 bits. */
+/* "return VALUE": number.h's syntax, negative allowed, up to 64 bits. */
 static int parse_return(const char *arg, uint64_t *out, char *why, size_t whylen)
 {
-	const char *s = arg;
-	bool neg = false, hex = false;
-	uint64_t v = 0, max;
+	const char *reason;
+	int r;
 
-	if (!*s) {
+	if (!*arg) {
 		snprintf(why, whylen, "return needs a value, e.g. 'return 0' or 'return -1'");
 		return -1;
 	}
-	if (*s == '-') {
-		neg = true;
-		s++;
-	}
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		hex = true;
-		s += 2;
-	}
-	max = neg ? (uint64_t)1 << 63 : UINT64_MAX;
-	if (!*s)
-		goto bad;
-	for (; *s; s++) {
-		unsigned d, base = hex ? 16 : 10;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (hex && *s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (hex && *s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
-			goto bad;
-		if (v > (max - d) / base) {
-			snprintf(why, whylen, "return value '%s' does not fit in 64 bits", arg);
-			return -1;
-		}
-		v = v * base + d;
-	}
-	*out = neg ? (uint64_t)0 - v : v;
-	return 0;
-bad:
-	snprintf(why, whylen, "bad return value '%s' (decimal like -1, or hex like 0x1234)",
-		 arg);
-	return -1;
+	r = number_parse_signed(arg, out, &reason);
+	if (r == -ERANGE)
+		snprintf(why, whylen, "return value '%s' does not fit in 64 bits", arg);
+	else if (r)
+		snprintf(why, whylen, "bad return value '%s': %s (decimal like -1, or hex like "
+			 "0x1234)", arg, reason);
+	return r ? -1 : 0;
 }
 
 /* An SMC32/HVC32 caller reads W0 only (DEN 0028 2.6): the value must be a
@@ -140,8 +114,10 @@ const struct smccc_service fixed_log_service = {
 	.name = "log",
 	.usage = "log",
 	.decision = "log",
-	.summary = "the VMM records the call with X1..X3 and answers NOT_SUPPORTED",
+	.summary = "the VMM logs the call with X1..X3 and answers NOT_SUPPORTED",
 	.filter = POLICY_FILTER_FWD,
 	.nr_args = log_nr_args,
+	.args_recorded_only = true,
+	.logs_calls = true,
 	.answer = answer_not_supported,
 };

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "policy-internal.h"
 #include "smccc.h"
@@ -226,7 +227,7 @@ const struct psci_fn_info *psci_fn_by_name(const char *name)
 	unsigned i;
 
 	for (i = 0; i < 32; i++)
-		if (psci_fns[i].name && !strcmp(psci_fns[i].name, name))
+		if (psci_fns[i].name && !strcasecmp(psci_fns[i].name, name))
 			return &psci_fns[i];
 	return NULL;
 }
@@ -242,6 +243,42 @@ const struct psci_fn_info *psci_fn_by_id(uint32_t fid)
 		return fn && fn->has64 ? fn : NULL;
 	}
 	return NULL;
+}
+
+void policy_psci_offer(const struct policy *p, uint32_t fid, struct policy_psci_offer *o)
+{
+	const struct psci_fn_info *fn = psci_fn_by_id(fid);
+	unsigned bit;
+
+	memset(o, 0, sizeof(*o));
+	o->functions_line = p->functions_line;
+	if (!fn) {
+		o->kind = POLICY_PSCI_NOT_A_FUNCTION;
+		return;
+	}
+	o->name = fn->name;
+	o->since = fn->since;
+	bit = PSCI_FN_NUM(fid) + (fid & SMCCC_SMC64 ? 32 : 0);
+	if (!(p->psci_routed & (1ULL << bit)))
+		o->kind = POLICY_PSCI_NOT_ROUTED;
+	else if (!fn->emulate)
+		o->kind = POLICY_PSCI_NOT_EMULATED;
+	else if (fn->since > p->psci_version)
+		o->kind = POLICY_PSCI_NEWER;
+	else if (!(p->psci_offered & (1U << fn->num)))
+		o->kind = POLICY_PSCI_NOT_LISTED;
+	else
+		o->kind = POLICY_PSCI_OFFERED;
+}
+
+/* PSCI_FEATURES must not call a function supported that a rule nested
+ * inside the psci rule takes away: offered means answered by psci. */
+bool policy_psci_offered(const struct policy *p, uint32_t fid)
+{
+	struct policy_psci_offer o;
+
+	policy_psci_offer(p, fid, &o);
+	return o.kind == POLICY_PSCI_OFFERED;
 }
 
 /* --------------------------------------------------------------- service */

@@ -1,6 +1,7 @@
 /*
- * The rule table: sorted, disjoint function-ID ranges.  Lookup by binary
- * search, and the list of ranges for KVM_ARM_VM_SMCCC_FILTER.
+ * The flattened table (table.c builds it): sorted, disjoint pieces, each
+ * decided by one rule.  Lookup by binary search, and the list of ranges for
+ * KVM_ARM_VM_SMCCC_FILTER.
  */
 #include <stdlib.h>
 
@@ -20,36 +21,14 @@ bool policy_range_has_32bit(uint32_t first, uint32_t last)
 	return !(first & SMCCC_SMC64);
 }
 
-static int cmp_rule(const void *a, const void *b)
-{
-	const struct policy_rule *ra = a, *rb = b;
-
-	return ra->first < rb->first ? -1 : ra->first > rb->first;
-}
-
-int policy_sort_rules(struct policy *p)
-{
-	if (p->nr_rules > 1)
-		qsort(p->rules, p->nr_rules, sizeof(p->rules[0]), cmp_rule);
-	/* The binary search reads only these 4-byte keys: 100,000 rules fit in
-	 * a core's L2 cache, so a lookup stays cheap as the policy grows. */
-	free(p->firsts);
-	p->firsts = malloc((p->nr_rules ? p->nr_rules : 1) * sizeof(*p->firsts));
-	if (!p->firsts)
-		return -1;
-	for (size_t i = 0; i < p->nr_rules; i++)
-		p->firsts[i] = p->rules[i].first;
-	return 0;
-}
-
-const struct policy_rule *policy_lookup(const struct policy *p, uint32_t fid)
+const struct table_piece *policy_find_piece(const struct policy *p, uint32_t fid)
 {
 	const uint32_t *base = p->firsts;
-	size_t n = p->nr_rules, i;
+	size_t n = p->nr_pieces, i;
 
 	if (!n)
 		return NULL;
-	/* The last rule with first <= fid, by a branch-free binary search: a
+	/* The last piece with first <= fid, by a branch-free binary search: a
 	 * guest's function IDs are unpredictable, mispredicted branches are not
 	 * free, and this keeps the cost of a decision flat as rules grow. */
 	while (n > 1) {
@@ -59,9 +38,26 @@ const struct policy_rule *policy_lookup(const struct policy *p, uint32_t fid)
 		n -= half;
 	}
 	i = (size_t)(base - p->firsts);
-	if (p->firsts[i] > fid || fid > p->rules[i].last)
+	if (p->firsts[i] > fid || fid > p->pieces[i].pub.last)
 		return NULL;
-	return &p->rules[i];
+	return &p->pieces[i];
+}
+
+const struct policy_rule *policy_lookup(const struct policy *p, uint32_t fid)
+{
+	const struct table_piece *pc = policy_find_piece(p, fid);
+
+	return pc ? pc->pub.rule : NULL;
+}
+
+enum policy_filter_action policy_kvm_action(const struct policy *p, uint32_t fid)
+{
+	const struct table_piece *pc;
+
+	if (policy_fid_reserved(fid))
+		return POLICY_FILTER_HANDLE;
+	pc = policy_find_piece(p, fid);
+	return pc ? pc->service->filter : p->default_action;
 }
 
 /* Accumulates ranges, merging a range into the previous one when they touch
@@ -128,13 +124,13 @@ size_t policy_filter_ranges(const struct policy *p, struct policy_filter_range *
 	uint64_t next = 0;	/* first ID not yet emitted */
 	size_t i;
 
-	for (i = 0; i < p->nr_rules; i++) {
-		const struct policy_rule *r = &p->rules[i];
+	for (i = 0; i < p->nr_pieces; i++) {
+		const struct table_piece *pc = &p->pieces[i];
 
-		if (r->first > next)
-			emit_unreserved(&e, next, r->first - 1, p->default_action);
-		emit_unreserved(&e, r->first, r->last, r->service->filter);
-		next = (uint64_t)r->last + 1;
+		if (pc->pub.first > next)
+			emit_unreserved(&e, next, pc->pub.first - 1, p->default_action);
+		emit_unreserved(&e, pc->pub.first, pc->pub.last, pc->service->filter);
+		next = (uint64_t)pc->pub.last + 1;
 	}
 	if (next <= 0xFFFFFFFFULL)
 		emit_unreserved(&e, next, 0xFFFFFFFFULL, p->default_action);
@@ -171,6 +167,26 @@ bool policy_fid_reserved(uint32_t fid)
 const struct policy_rule *policy_rule_at(const struct policy *p, size_t i)
 {
 	return i < p->nr_rules ? &p->rules[i] : NULL;
+}
+
+size_t policy_nr_pieces(const struct policy *p)
+{
+	return p->nr_pieces;
+}
+
+const struct policy_piece *policy_piece_at(const struct policy *p, size_t i)
+{
+	return i < p->nr_pieces ? &p->pieces[i].pub : NULL;
+}
+
+const struct policy_rule *policy_rule_parent(const struct policy_rule *r)
+{
+	return r->parent;
+}
+
+size_t policy_rule_nr_pieces(const struct policy_rule *r)
+{
+	return r->nr_pieces;
 }
 
 const char *policy_rule_name(const struct policy_rule *r) { return r->name; }

@@ -101,6 +101,12 @@ struct smccc_service {
 	int (*check)(uint32_t first, uint32_t last, uint64_t arg, char *why, size_t whylen);
 	/* How many of X1..X17 answering fid reads (0..17); NULL: none. */
 	unsigned int (*nr_args)(uint32_t fid);
+	/* Those arguments are read only to be recorded: the answer does not
+	 * depend on them (replaying a call without them is still exact). */
+	bool args_recorded_only;
+	/* Every call is logged (one line each, rate-limited by the VMM), not
+	 * only under -v or --audit: policy_result.log. */
+	bool logs_calls;
 	/*
 	 * Answer a forwarded call the rule covers.  c->x[1..nr_args] are valid
 	 * and already narrowed to 32 bits for SMC32/HVC32 IDs (DEN 0028 2.6);

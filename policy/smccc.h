@@ -88,6 +88,17 @@
 #define SMCCC_KVM_RESERVED64_FIRST	0xC0000000U
 #define SMCCC_KVM_RESERVED64_LAST	0xC000FFFFU
 
+/*
+ * IDs KVM answers itself (per Linux include/linux/arm-smccc.h and
+ * arch/arm64/kvm/hypercalls.c): the KVM vendor hypervisor service and the
+ * paravirtualised time calls of the Standard Hypervisor service.
+ */
+#define SMCCC_KVM_FEATURES_FID		0x86000000U	/* vendor hyp function 0 */
+#define SMCCC_KVM_PTP_FID		0x86000001U	/* vendor hyp function 1 */
+#define SMCCC_VENDOR_HYP_CALL_UID_FID	0x8600FF01U	/* vendor hyp 0xFF01 */
+#define SMCCC_PV_TIME_FEATURES_FID	0xC5000020U	/* SMC64, std hyp 0x20 */
+#define SMCCC_PV_TIME_ST_FID		0xC5000021U	/* SMC64, std hyp 0x21 */
+
 /* Service ranges for a few owners (DEN 0028 Table 6-1), inclusive. */
 #define SMCCC_SIP32_FIRST		0x82000000U
 #define SMCCC_SIP32_LAST		0x8200FFFFU

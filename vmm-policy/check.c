@@ -1,56 +1,90 @@
-/* vmm-policy check: validate and show what a policy does. */
+/*
+ * vmm-policy check: validate a policy and show what it does -- the rules as
+ * written, the flattened table that decides each ID (with the rule and line
+ * deciding each piece), the KVM filter the VMM installs, and warnings.
+ */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../policy/kvm-handlers.h"
 #include "../policy/policy.h"
 #include "../policy/smccc.h"
 #include "vmm-policy.h"
 
-struct policy *tool_load(const char *path)
+/* Who answers PSCI, read off the flattened table (not off the rules: an
+ * empty policy leaves PSCI to nobody, not to KVM). */
+static void print_psci(const struct policy *p)
 {
-	char err[512];
-	struct policy *p = policy_load_file(path, err, sizeof(err));
+	unsigned vmm = 0, kvm = 0, total = 0;
+	const char *v = tool_psci_version_name(policy_psci_version(p));
 
-	if (!p)
-		fprintf(stderr, "%s\n", err);
-	return p;
-}
+	for (uint32_t fid = PSCI_FID32_FIRST; fid <= PSCI_FID64_LAST; fid++, total++) {
+		const struct policy_rule *r;
 
-void tool_rule_action(const struct policy_rule *r, char *buf, size_t len)
-{
-	enum policy_filter_action a = policy_rule_filter_action(r);
-
-	if (a == POLICY_FILTER_FWD)
-		snprintf(buf, len, "forward -> %s", policy_rule_action_name(r));
-	else
-		snprintf(buf, len, "%s (in KVM)", policy_filter_action_name(a));
-}
-
-static const char *psci_version_name(uint32_t v)
-{
-	switch (v) {
-	case PSCI_VERSION_0_2: return "0.2";
-	case PSCI_VERSION_1_0: return "1.0";
-	case PSCI_VERSION_1_1: return "1.1";
-	default: return "?";
+		if (fid == PSCI_FID32_LAST + 1)
+			fid = PSCI_FID64_FIRST;
+		r = policy_lookup(p, fid);
+		if (r && !strcmp(policy_rule_action_name(r), "psci"))
+			vmm++;
+		else if (policy_kvm_action(p, fid) == POLICY_FILTER_HANDLE)
+			kvm++;
 	}
+	printf("  ");
+	if (vmm)
+		printf("PSCI %s: emulated by the VMM", v);
+	else if (kvm)
+		printf("PSCI %s: handled by KVM", v);
+	else
+		printf("PSCI: none (no rule gives the PSCI IDs to psci or kernel, so every PSCI "
+		       "call gets NOT_SUPPORTED)");
+	if ((vmm && vmm < total) || (kvm && kvm < total))
+		printf(" for %u of the %u PSCI IDs (the others get what their rules say)",
+		       vmm ? vmm : kvm, total);
+	printf("\n");
 }
 
 static void print_rules(const struct policy *p)
 {
-	printf("\nrules, by function ID:\n");
-	for (size_t i = 0; i < policy_nr_rules(p); i++) {
-		const struct policy_rule *r = policy_rule_at(p, i);
-		char act[96];
+	char act[96], range[32], def[48];
 
+	printf("\nrules, as written (a rule inside another indented under it):\n");
+	for (size_t i = 0; i < policy_nr_rules(p); i++) {
+		const struct policy_rule *r = policy_rule_at(p, i), *up;
+		int depth = 0;
+
+		for (up = policy_rule_parent(r); up; up = policy_rule_parent(up))
+			depth++;
 		tool_rule_action(r, act, sizeof(act));
-		printf("  0x%08" PRIx32 "-0x%08" PRIx32 "  %-20s %-28s %s:%u\n",
-		       policy_rule_first(r), policy_rule_last(r), policy_rule_name(r), act,
-		       policy_source(p), policy_rule_line(r));
+		tool_range(policy_rule_first(r), policy_rule_last(r), range, sizeof(range));
+		printf("  %*s%-23s %-20s %-32s %s:%u\n", 2 * depth, "", range, policy_rule_name(r),
+		       act, policy_source(p), policy_rule_line(r));
 	}
-	printf("  everything else: %s\n", policy_filter_action_name(policy_default_action(p)));
+	tool_default_action(p, def, sizeof(def));
+	printf("  everything else: %s\n", def);
+}
+
+static void print_table(const struct policy *p)
+{
+	char act[96], range[32], def[48];
+
+	printf("\neffective table (the rule deciding each piece; the innermost wins):\n");
+	for (size_t i = 0; i < policy_nr_pieces(p); i++) {
+		const struct policy_piece *pc = policy_piece_at(p, i);
+		const struct policy_rule *up = policy_rule_parent(pc->rule);
+
+		tool_rule_action(pc->rule, act, sizeof(act));
+		tool_range(pc->first, pc->last, range, sizeof(range));
+		printf("  %-23s %-32s rule '%s' (%s:%u)", range, act, policy_rule_name(pc->rule),
+		       policy_source(p), policy_rule_line(pc->rule));
+		if (up)
+			printf(", inside '%s'", policy_rule_name(up));
+		printf("\n");
+	}
+	tool_default_action(p, def, sizeof(def));
+	printf("  everything else: %s\n", def);
 }
 
 static void print_filter(const struct policy *p)
@@ -73,13 +107,29 @@ static void print_filter(const struct policy *p)
 			break;
 		printf("  0x%08" PRIx32 "-0x%08" PRIx64 "  %s%s\n", r[i].base,
 		       (uint64_t)r[i].base + r[i].nr - 1, policy_filter_action_name(r[i].action),
-		       r[i].action == POLICY_FILTER_HANDLE ? " (not installed: KVM's default)" : "");
+		       r[i].action == POLICY_FILTER_HANDLE ?
+		       " (no filter entry needed: KVM handles what its filter does not name)" : "");
 		next = (uint64_t)r[i].base + r[i].nr;
 	}
 	free(r);
 }
 
-/* Warnings about what the policy means, beyond the parser's own. */
+/* Whether a kernel rule's pieces reach any handler KVM has. */
+static bool kernel_rule_has_handler(const struct policy *p, const struct policy_rule *r)
+{
+	for (size_t i = 0; i < policy_nr_pieces(p); i++) {
+		const struct policy_piece *pc = policy_piece_at(p, i);
+
+		if (pc->rule == r &&
+		    kvm_handler_in_range(pc->first, pc->last, policy_psci_version(p)))
+			return true;
+	}
+	return false;
+}
+
+/* Warnings about what the policy means beyond the parser's own (which
+ * the VMM prints too); the parser's default = kernel warning is not
+ * repeated here. */
 static int semantic_warnings(const struct policy *p)
 {
 	int n = 0;
@@ -88,28 +138,34 @@ static int semantic_warnings(const struct policy *p)
 		const struct policy_rule *r = policy_rule_at(p, i);
 		enum policy_filter_action a = policy_rule_filter_action(r);
 
+		if (!policy_rule_nr_pieces(r))
+			continue;	/* the parser warned: it decides nothing */
 		if (a == POLICY_FILTER_HANDLE) {
-			printf("%s:%u: warning: rule '%s' leaves 0x%08" PRIx32 "-0x%08" PRIx32
-			       " to KVM: the 32-bit function-ID rule cannot be enforced there "
-			       "(KVM truncates X0 to W0)\n", policy_source(p), policy_rule_line(r),
-			       policy_rule_name(r), policy_rule_first(r), policy_rule_last(r));
+			char range[32];
+
+			tool_range(policy_rule_first(r), policy_rule_last(r), range, sizeof(range));
+			printf("%s:%u: warning: rule '%s' leaves %s to KVM: the 32-bit function-ID "
+			       "rule cannot be enforced there (KVM truncates X0 to W0)\n",
+			       policy_source(p), policy_rule_line(r), policy_rule_name(r), range);
 			n++;
-		} else if (a == POLICY_FILTER_DENY && policy_default_action(p) == POLICY_FILTER_DENY) {
+			if (!kernel_rule_has_handler(p, r)) {
+				printf("%s:%u: warning: rule '%s': KVM has no handler for any ID it "
+				       "decides (Linux 6.12): the guest gets NOT_SUPPORTED, as with deny\n",
+				       policy_source(p), policy_rule_line(r), policy_rule_name(r));
+				n++;
+			}
+		} else if (a == POLICY_FILTER_DENY && !policy_rule_parent(r) &&
+			   policy_default_action(p) == POLICY_FILTER_DENY) {
 			printf("%s:%u: warning: rule '%s' denies in KVM, which is already the default: "
 			       "it changes nothing\n", policy_source(p), policy_rule_line(r),
 			       policy_rule_name(r));
 			n++;
 		}
 	}
-	if (policy_default_action(p) == POLICY_FILTER_HANDLE) {
-		printf("%s: warning: default = kernel: function IDs no rule names go to KVM, "
-		       "unchecked by the 32-bit rule\n", policy_source(p));
-		n++;
-	}
 	return n;
 }
 
-static int check_one(const char *path)
+static int check_one(const char *path, bool quiet)
 {
 	struct policy *p = tool_load(path);
 	const char *w;
@@ -118,13 +174,16 @@ static int check_one(const char *path)
 	if (!p)
 		return 1;
 	printf("%s: valid\n", path);
-	printf("  conduit %s, PSCI %s%s, on_reset %s\n",
-	       policy_conduit(p) == POLICY_CONDUIT_SMC ? "smc" : "hvc",
-	       psci_version_name(policy_psci_version(p)),
-	       policy_psci_in_user(p) ? " emulated by the VMM" : " left to KVM",
+	printf("  conduit %s, on_reset %s\n", policy_conduit(p) == POLICY_CONDUIT_SMC ? "smc" : "hvc",
 	       policy_on_reset(p) == POLICY_RESET_RESTART ? "restart" : "exit");
-	print_rules(p);
-	print_filter(p);
+	print_psci(p);
+	printf("  %zu rules, %zu pieces in the effective table, %zu KVM filter ranges\n",
+	       policy_nr_rules(p), policy_nr_pieces(p), policy_filter_ranges(p, NULL, 0));
+	if (!quiet) {
+		print_rules(p);
+		print_table(p);
+		print_filter(p);
+	}
 	printf("\n");
 	for (size_t i = 0; (w = policy_warning(p, i)); i++, warnings++)
 		printf("%s\n", w);
@@ -136,13 +195,19 @@ static int check_one(const char *path)
 
 int cmd_check(int argc, char **argv)
 {
+	bool quiet = false;
 	int rc = 0;
 
+	if (argc >= 1 && !strcmp(argv[0], "-q")) {
+		quiet = true;
+		argc--;
+		argv++;
+	}
 	if (argc < 1) {
-		fprintf(stderr, "usage: vmm-policy check FILE...\n");
+		fprintf(stderr, "usage: vmm-policy check [-q] FILE...\n");
 		return 2;
 	}
 	for (int i = 0; i < argc; i++)
-		rc |= check_one(argv[i]);
+		rc |= check_one(argv[i], quiet);
 	return rc;
 }

@@ -1,40 +1,20 @@
 /* vmm-policy explain: which rule decides a call, what comes back, and why. */
 #include <errno.h>
-#include <stdarg.h>
-#include <sys/random.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/random.h>
 
 #include "../policy/describe.h"
+#include "../policy/kvm-handlers.h"
+#include "../policy/number.h"
 #include "../policy/policy.h"
 #include "../policy/service.h"
 #include "../policy/smccc.h"
 #include "vmm-policy.h"
-
-/* The VMM's defaults, so PSCI answers match a default boot. */
-#define EXPLAIN_RAM_BASE	0x40000000ULL
-#define EXPLAIN_RAM_SIZE	(256ULL << 20)
-#define EXPLAIN_MAX_CPUS	64
-#define MPIDR_RES1		(1ULL << 31)
-
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	if (*s == '-') {
-		long long x = strtoll(s, &end, 0);
-
-		*v = (uint64_t)x;
-	} else {
-		*v = strtoull(s, &end, 0);
-	}
-	return errno || *end ? -EINVAL : 0;
-}
 
 static const char *verdict_why(const struct policy_result *r)
 {
@@ -48,11 +28,10 @@ static const char *verdict_why(const struct policy_result *r)
 	return smccc_service_find(policy_rule_action_name(r->rule))->summary;
 }
 
-static void explain_kernel_side(const struct policy *p, const struct policy_rule *r,
-				uint64_t x0)
+static void explain_kernel_side(const struct policy *p, uint64_t x0)
 {
-	enum policy_filter_action a = r ? policy_rule_filter_action(r) : policy_default_action(p);
 	uint32_t w0 = (uint32_t)x0;
+	const char *handler = kvm_handler_find(w0, policy_psci_version(p));
 
 	if (policy_fid_reserved(w0)) {
 		printf("KVM:     handles it in the kernel: the Arm Architecture range is reserved by KVM\n"
@@ -60,9 +39,15 @@ static void explain_kernel_side(const struct policy *p, const struct policy_rule
 		       x0 >> 32 ? ", so this X0 is treated as its low 32 bits" : "");
 		return;
 	}
-	switch (a) {
+	switch (policy_kvm_action(p, w0)) {
 	case POLICY_FILTER_HANDLE:
-		printf("KVM:     handles it in the kernel (the VMM never sees it)\n");
+		if (handler)
+			printf("KVM:     handles it in the kernel with %s (the VMM never sees it)\n",
+			       handler);
+		else
+			printf("KVM:     handles it in the kernel, but has no handler for this function "
+			       "(Linux 6.12,\n         arch/arm64/kvm/hypercalls.c): it answers "
+			       "NOT_SUPPORTED (-1), as deny would\n");
 		if (x0 >> 32)
 			printf("warning: KVM reads W0 only: X0=0x%016" PRIx64 " is treated as 0x%08" PRIx32
 			       " — the 32-bit rule cannot be enforced for this rule\n", x0, w0);
@@ -72,6 +57,42 @@ static void explain_kernel_side(const struct policy *p, const struct policy_rule
 		break;
 	case POLICY_FILTER_FWD:
 		printf("KVM:     forwards it to the VMM (KVM_EXIT_HYPERCALL)\n");
+		break;
+	}
+}
+
+/* Why the psci service answers NOT_SUPPORTED for a PSCI function. */
+static void explain_psci_offer(const struct policy *p, uint32_t fid)
+{
+	struct policy_psci_offer o;
+	const char *name = smccc_fid_name(fid);
+
+	policy_psci_offer(p, fid, &o);
+	if (!name)
+		name = "this ID";
+	switch (o.kind) {
+	case POLICY_PSCI_OFFERED:
+	case POLICY_PSCI_NOT_ROUTED:
+		break;
+	case POLICY_PSCI_NOT_A_FUNCTION:
+		printf("why:     no PSCI function has this ID%s\n",
+		       fid & SMCCC_SMC64 ? " (or it has no SMC64 variant)" : "");
+		break;
+	case POLICY_PSCI_NOT_EMULATED:
+		printf("why:     %s (%s) is not implemented by this VMM\n", name, o.name);
+		break;
+	case POLICY_PSCI_NEWER:
+		printf("why:     %s (%s) is not in PSCI %s: it needs PSCI %s (psci_version)\n", name,
+		       o.name, tool_psci_version_name(policy_psci_version(p)),
+		       tool_psci_version_name(o.since));
+		break;
+	case POLICY_PSCI_NOT_LISTED:
+		if (o.functions_line)
+			printf("why:     %s is optional and not in psci_functions (%s:%u): add %s "
+			       "there to offer it\n", name, policy_source(p), o.functions_line, o.name);
+		else
+			printf("why:     %s is optional and the policy has no psci_functions: add "
+			       "psci_functions = %s to [policy] to offer it\n", name, o.name);
 		break;
 	}
 }
@@ -166,18 +187,22 @@ static void print_result(const struct policy_result *r)
 	if (r->nr_ret > 1)
 		printf("..X%u", r->nr_ret - 1);
 	printf(" (one KVM ONE_REG ioctl each)\n");
+	if (r->log)
+		printf("log:     one line on stderr per call (rate-limited), with X1..X3\n");
 }
 
+/* Options after FILE FID.  conduit stays as the policy says unless
+ * --conduit overrides it. */
 static int parse_args(int argc, char **argv, struct policy_call *c, unsigned int *cpus)
 {
+	const char *why;
 	uint64_t fid, v;
 	bool have_x0 = false;
 
-	if (argc < 2 || parse_u64(argv[1], &fid) || fid > UINT32_MAX) {
+	if (argc < 2 || number_parse_unsigned(argv[1], UINT32_MAX, &fid, &why)) {
 		fprintf(stderr, "vmm-policy explain: FID must be a 32-bit number, e.g. 0x84000000\n");
 		return -1;
 	}
-	memset(c, 0, sizeof(*c));
 	c->x[0] = fid;
 	for (int i = 2; i < argc; i += 2) {
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -187,24 +212,25 @@ static int parse_args(int argc, char **argv, struct policy_call *c, unsigned int
 			return -1;
 		}
 		if (!strcmp(opt, "--conduit")) {
-			if (strcmp(val, "hvc") && strcmp(val, "smc")) {
+			if (strcasecmp(val, "hvc") && strcasecmp(val, "smc")) {
 				fprintf(stderr, "vmm-policy explain: --conduit '%s': hvc or smc\n", val);
 				return -1;
 			}
-			c->conduit = !strcmp(val, "smc") ? POLICY_CONDUIT_SMC : POLICY_CONDUIT_HVC;
-			continue;
-		}
-		if (parse_u64(val, &v)) {
-			fprintf(stderr, "vmm-policy explain: %s '%s': not a number\n", opt, val);
-			return -1;
-		}
-		if (!strcmp(opt, "--cpus") && v >= 1 && v <= EXPLAIN_MAX_CPUS)
+			c->conduit = !strcasecmp(val, "smc") ? POLICY_CONDUIT_SMC : POLICY_CONDUIT_HVC;
+		} else if (!strcmp(opt, "--cpus")) {
+			if (tool_number("explain", "--cpus", val, 1, TOOL_MAX_CPUS, &v))
+				return -1;
 			*cpus = (unsigned int)v;
-		else if (!strncmp(opt, "--x", 3) && opt[3] >= '0' && opt[3] <= '3' && !opt[4]) {
+		} else if (!strncmp(opt, "--x", 3) && opt[3] >= '0' && opt[3] <= '3' && !opt[4]) {
+			if (number_parse_signed(val, &v, &why)) {
+				fprintf(stderr, "vmm-policy explain: %s '%s': %s\n", opt, val, why);
+				return -1;
+			}
 			c->x[opt[3] - '0'] = v;
 			have_x0 |= opt[3] == '0';
 		} else {
-			fprintf(stderr, "vmm-policy explain: unknown option '%s'\n", opt);
+			fprintf(stderr, "vmm-policy explain: unknown option '%s' (expected --x0..--x3, "
+				"--conduit, --cpus)\n", opt);
 			return -1;
 		}
 	}
@@ -216,6 +242,23 @@ static int parse_args(int argc, char **argv, struct policy_call *c, unsigned int
 	return 0;
 }
 
+static void print_rule(const struct policy *p, const struct policy_rule *rule)
+{
+	const struct policy_rule *up = policy_rule_parent(rule);
+	char act[96], range[32];
+
+	tool_rule_action(rule, act, sizeof(act));
+	tool_range(policy_rule_first(rule), policy_rule_last(rule), range, sizeof(range));
+	printf("rule:    '%s' at %s:%u, %s, %s\n", policy_rule_name(rule), policy_source(p),
+	       policy_rule_line(rule), range, act);
+	if (up) {
+		tool_rule_action(up, act, sizeof(act));
+		tool_range(policy_rule_first(up), policy_rule_last(up), range, sizeof(range));
+		printf("         inside '%s' at %s:%u, %s, %s: the inner rule decides\n",
+		       policy_rule_name(up), policy_source(p), policy_rule_line(up), range, act);
+	}
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	struct policy_call c;
@@ -223,7 +266,7 @@ int cmd_explain(int argc, char **argv)
 	const struct policy_rule *rule;
 	struct policy *p;
 	unsigned int cpus = 1;
-	char desc[160], act[96];
+	char desc[160], def[48];
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: vmm-policy explain FILE FID [--x0 X0] [--x1..--x3 V] "
@@ -233,6 +276,8 @@ int cmd_explain(int argc, char **argv)
 	p = tool_load(argv[0]);
 	if (!p)
 		return 1;
+	memset(&c, 0, sizeof(c));
+	c.conduit = policy_conduit(p);
 	if (parse_args(argc, argv, &c, &cpus)) {
 		policy_free(p);
 		return 2;
@@ -244,28 +289,28 @@ int cmd_explain(int argc, char **argv)
 
 	rule = policy_lookup(p, (uint32_t)c.x[0]);
 	if (rule) {
-		tool_rule_action(rule, act, sizeof(act));
-		printf("rule:    '%s' at %s:%u, 0x%08" PRIx32 "-0x%08" PRIx32 ", %s\n",
-		       policy_rule_name(rule), policy_source(p), policy_rule_line(rule),
-		       policy_rule_first(rule), policy_rule_last(rule), act);
+		print_rule(p, rule);
 	} else {
-		printf("rule:    none (the default: %s)\n",
-		       policy_filter_action_name(policy_default_action(p)));
+		tool_default_action(p, def, sizeof(def));
+		printf("rule:    none (the default: %s)\n", def);
 	}
-	explain_kernel_side(p, rule, c.x[0]);
+	explain_kernel_side(p, c.x[0]);
 
-	if ((rule ? policy_rule_filter_action(rule) : policy_default_action(p)) == POLICY_FILTER_FWD) {
+	if (policy_kvm_action(p, (uint32_t)c.x[0]) == POLICY_FILTER_FWD) {
 		struct explain_platform ex = { "" };
-		uint64_t mpidr[EXPLAIN_MAX_CPUS];
+		uint64_t mpidr[TOOL_MAX_CPUS];
 		struct smccc_platform plat = {
 			.ops = &explain_ops, .ctx = &ex, .nr_cpus = cpus, .mpidr = mpidr,
-			.ram_base = EXPLAIN_RAM_BASE, .ram_size = EXPLAIN_RAM_SIZE,
+			.ram_base = TOOL_RAM_BASE, .ram_size = TOOL_RAM_SIZE,
 		};
 
 		for (unsigned int i = 0; i < cpus; i++)
-			mpidr[i] = MPIDR_RES1 | ((uint64_t)(i / 16) << 8) | (i % 16);
+			mpidr[i] = tool_mpidr(i);
 		policy_decide(p, &plat, &c, &res);
 		printf("verdict: %s: %s\n", policy_decision_name(res.decision), verdict_why(&res));
+		if (res.rule && !(c.x[0] >> 32) && !strcmp(policy_rule_action_name(res.rule), "psci") &&
+		    !policy_psci_offered(p, (uint32_t)c.x[0]))
+			explain_psci_offer(p, (uint32_t)c.x[0]);
 		print_result(&res);
 		if (ex.then[0])
 			printf("then:    %s\n", ex.then);

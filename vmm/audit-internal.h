@@ -28,7 +28,7 @@ struct audit_rec {
 	uint64_t ret;			/* X0 as answered, when nr_ret */
 	uint32_t rule;			/* index in the policy, or AUDIT_NO_RULE */
 	uint16_t vcpu;
-	uint8_t decision, nr_args, nr_ret, smc, nr_get, nr_set;
+	uint8_t decision, nr_args, nr_ret, smc, nr_get, nr_set, log;
 };
 
 typedef atomic_uint_fast64_t audit_counter;
@@ -65,7 +65,7 @@ struct audit {
 	unsigned int nr_cpus, nr_decisions;
 	size_t nr_rules;
 	unsigned int log_decision;	/* the `log` service's decision */
-	bool has_log_rule;
+	bool has_log_rule;		/* some call may ask for a log line */
 	bool verbose;
 	bool records;			/* every call is queued (trail or -v) */
 	unsigned int limit;

@@ -278,7 +278,7 @@ static void emit(struct audit *a, const struct audit_rec *rec)
 	a->written++;
 	if (a->path)
 		write_record(a, rec);
-	if (a->verbose || rec->decision == a->log_decision)
+	if (a->verbose || rec->log)
 		write_line(a, rec);
 }
 

@@ -99,6 +99,7 @@ static void queue(struct audit *a, struct audit_cpu *cpu, const struct policy_ca
 	rec->ret = r->x[0];
 	rec->nr_get = (uint8_t)nr_get;
 	rec->nr_set = (uint8_t)nr_set;
+	rec->log = r->log;
 	atomic_store_explicit(&cpu->tail, tail + 1, memory_order_release);
 	/* Half full: the drain timer may be too slow for this vCPU. */
 	if (used + 1 == AUDIT_RING / 2)
@@ -113,7 +114,7 @@ void audit__call(struct audit *a, const struct policy_call *c, const struct poli
 
 	bump(&cpu->calls[r->decision], 1);
 	count_rule(a, cpu, rule);
-	if (a->records || r->decision == a->log_decision)
+	if (a->records || r->log)
 		queue(a, cpu, c, r, rule, nr_get, nr_set);
 }
 

@@ -1,8 +1,11 @@
 /*
  * libFuzzer harness: the config parser on arbitrary text.  Must never crash
- * or leak; a policy it accepts must be a sane range table.
+ * or leak; a policy it accepts must be a sane range table, and its
+ * flattened table must follow the nesting rule.  Inputs larger than the
+ * harness's limit are skipped (the parser itself has none).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +18,58 @@ static int in_reserved(uint64_t id)
 {
 	return (id >= SMCCC_KVM_RESERVED32_FIRST && id <= SMCCC_KVM_RESERVED32_LAST) ||
 	       (id >= SMCCC_KVM_RESERVED64_FIRST && id <= SMCCC_KVM_RESERVED64_LAST);
+}
+
+/*
+ * The flattened table: pieces sorted, disjoint, each inside its rule; the
+ * rules nest (any two disjoint or one inside the other); each piece is
+ * decided by the innermost rule holding it; lookup agrees; and KVM's filter
+ * gives each piece its rule's action.
+ */
+static void check_table(const struct policy *p, size_t nr)
+{
+	size_t np = policy_nr_pieces(p);
+
+	for (size_t i = 0; i < np; i++) {
+		const struct policy_piece *pc = policy_piece_at(p, i);
+		const struct policy_rule *best = NULL;
+
+		if (pc->first > pc->last || (i && pc->first <= policy_piece_at(p, i - 1)->last))
+			abort();
+		if (pc->first < policy_rule_first(pc->rule) || pc->last > policy_rule_last(pc->rule))
+			abort();
+		if (policy_lookup(p, pc->first) != pc->rule || policy_lookup(p, pc->last) != pc->rule)
+			abort();
+		if (policy_kvm_action(p, pc->first) != policy_rule_filter_action(pc->rule))
+			abort();
+		/* the brute-force innermost check, on inputs small enough */
+		for (size_t j = 0; nr <= 256 && j < nr; j++) {
+			const struct policy_rule *r = policy_rule_at(p, j);
+
+			if (policy_rule_first(r) > pc->first || policy_rule_last(r) < pc->last)
+				continue;
+			if (!best || (uint64_t)policy_rule_last(r) - policy_rule_first(r) <
+				     (uint64_t)policy_rule_last(best) - policy_rule_first(best))
+				best = r;
+		}
+		if (nr <= 256 && best != pc->rule)
+			abort();
+	}
+	for (size_t i = 1; i < nr; i++) {
+		const struct policy_rule *a = policy_rule_at(p, i - 1), *b = policy_rule_at(p, i);
+		const struct policy_rule *up = policy_rule_parent(b);
+
+		/* sorted: first ascending, the outer (longer) rule first */
+		if (policy_rule_first(a) > policy_rule_first(b))
+			abort();
+		if (up && (policy_rule_first(up) > policy_rule_first(b) ||
+			   policy_rule_last(up) < policy_rule_last(b) || up == b))
+			abort();
+		/* neighbours in this order either nest or are disjoint */
+		if (policy_rule_first(b) <= policy_rule_last(a) &&
+		    policy_rule_last(b) > policy_rule_last(a))
+			abort();
+	}
 }
 
 static void check_invariants(const struct policy *p)
@@ -39,15 +94,7 @@ static void check_invariants(const struct policy *p)
 		next = last + 1;
 	}
 	free(r);
-	for (size_t i = 0; i < nr; i++) {
-		const struct policy_rule *rule = policy_rule_at(p, i);
-
-		if (policy_lookup(p, policy_rule_first(rule)) != rule ||
-		    policy_lookup(p, policy_rule_last(rule)) != rule)
-			abort();
-		if (i && policy_rule_first(rule) <= policy_rule_last(policy_rule_at(p, i - 1)))
-			abort();
-	}
+	check_table(p, nr);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,8 +113,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (p) {
 		check_invariants(p);
 		policy_free(p);
-	} else if (strncmp(err, "fuzz.conf", 9)) {
-		abort();	/* every error names the file */
+	} else {
+		unsigned line;
+		char colon;
+
+		/* every error is one "FILE:LINE: message" */
+		if (sscanf(err, "fuzz.conf:%u%c ", &line, &colon) != 2 || colon != ':' || !line)
+			abort();
 	}
 	free(text);
 	return 0;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kvm-handlers.h"
 #include "policy.h"
 #include "smccc.h"
 
@@ -91,15 +92,31 @@ START_TEST(test_bad_configs)
 }
 END_TEST
 
+/* Every shipped policy, configs/NAME.conf: fills names, returns how many. */
+static size_t shipped(char names[][128], size_t max)
+{
+	DIR *d = opendir("configs");
+	struct dirent *e;
+	size_t n = 0;
+
+	ck_assert_msg(d, "run the tests from the repository root");
+	while ((e = readdir(d)) && n < max) {
+		size_t len = strlen(e->d_name);
+
+		if (len > 5 && !strcmp(e->d_name + len - 5, ".conf"))
+			snprintf(names[n++], 128, "configs/%s", e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
 START_TEST(test_shipped_configs)
 {
-	static const char *const names[] = {
-		"configs/default.conf", "configs/strict.conf", "configs/kernel-psci.conf",
-		"configs/sip-return.conf", "configs/smc.conf",
-	};
-	size_t i;
+	char names[32][128];
+	size_t n = shipped(names, 32);
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	ck_assert_uint_ge(n, 8);
+	for (size_t i = 0; i < n; i++) {
 		char err[512] = "";
 		struct policy *p = policy_load_file(names[i], err, sizeof(err));
 
@@ -220,23 +237,16 @@ START_TEST(test_inline_errors)
 	load_fails("[policy]\npsci_version = 1\n", 2, "psci_version: '1' is not");
 	load_fails("[policy]\nupper32_check = no\n", 2, "cannot be set to 'no'");
 	load_fails("[policy]\nallow_32bit_aliases = yes\n", 2, "32-bit function-ID rule");
-	/* libinih syntax errors come back with their line too. */
+	/* Syntax errors come back with their line too. */
 	load_fails("[policy]\nconduit = hvc\njunk\n", 3, "syntax error");
 	load_fails("[policy] trailing\n", 1, "unexpected text after ']'");
-	load_fails("\xEF\xBB\xBF[policy]\n\tconduit = hvc\n", 2, "indented line");
-	{
-		/* A line longer than libinih's buffer is reported, not split. */
-		char text[1000];
-
-		snprintf(text, sizeof(text), "[policy]\n# long comments are fine: %0300d\n"
-			 "psci_functions = %0300d\n", 0, 0);
-		load_fails(text, 3, "line longer than");
-	}
+	load_fails("[policy]\n[rule x]\nrange = 1\naction = deny\n= 3\n", 5, "'=' without a key");
 	/* Only the first error is reported. */
 	load_fails("[policy]\nconduit = x\npsci_version = y\n", 2, "conduit");
-	/* A section-end error (line 2) found after a syntax error (line 4)
-	 * is still the first error in the file. */
-	load_fails("[policy]\n[rule x]\nrange = 1\nfoo\n[rule y]\n", 2, "has no action");
+	/* Errors come in the order a reader meets them: the syntax error at
+	 * line 4 before rule x's missing action, found when its section ends. */
+	load_fails("[policy]\n[rule x]\nrange = 1\nfoo\n[rule y]\n", 4, "syntax error");
+	load_fails("[policy]\n[rule x]\nrange = 1\n[rule y]\nfoo\n", 2, "has no action");
 }
 END_TEST
 
@@ -475,13 +485,10 @@ END_TEST
 
 START_TEST(test_filter_cover_shipped)
 {
-	static const char *const names[] = {
-		"configs/default.conf", "configs/strict.conf", "configs/kernel-psci.conf",
-		"configs/sip-return.conf", "configs/smc.conf",
-	};
-	size_t i;
+	char names[32][128];
+	size_t n = shipped(names, 32);
 
-	for (i = 0; i < 5; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char err[256];
 		struct policy *p = policy_load_file(names[i], err, sizeof(err));
 
@@ -597,6 +604,28 @@ START_TEST(test_decision_names)
 }
 END_TEST
 
+/* What KVM answers for IDs a kernel rule hands it (kvm-handlers.h). */
+START_TEST(test_kvm_handlers)
+{
+	ck_assert_ptr_nonnull(kvm_handler_find(PSCI_CPU_ON_64, PSCI_VERSION_0_2));
+	ck_assert_ptr_null(kvm_handler_find(PSCI_FEATURES, PSCI_VERSION_0_2));
+	ck_assert_ptr_nonnull(kvm_handler_find(PSCI_FEATURES, PSCI_VERSION_1_0));
+	ck_assert_ptr_null(kvm_handler_find(PSCI_SYSTEM_RESET2, PSCI_VERSION_1_0));
+	ck_assert_ptr_nonnull(kvm_handler_find(PSCI_SYSTEM_RESET2_64, PSCI_VERSION_1_1));
+	ck_assert_ptr_null(kvm_handler_find(PSCI_SYSTEM_SUSPEND, PSCI_VERSION_1_1));
+	ck_assert_ptr_null(kvm_handler_find(PSCI_MIGRATE, PSCI_VERSION_1_1));
+	ck_assert_ptr_nonnull(kvm_handler_find(TRNG_RND64, PSCI_VERSION_1_1));
+	ck_assert_ptr_null(kvm_handler_find(TRNG_RND64 - 1, PSCI_VERSION_1_1));
+	ck_assert_ptr_nonnull(kvm_handler_find(0x8600FF01, PSCI_VERSION_1_1));
+	ck_assert_ptr_nonnull(kvm_handler_find(0xC5000021, PSCI_VERSION_1_1));
+	ck_assert_ptr_null(kvm_handler_find(0x82000000, PSCI_VERSION_1_1));	/* SiP */
+	ck_assert(!kvm_handler_in_range(0x84000060, 0x840000FF, PSCI_VERSION_1_1));	/* FF-A */
+	ck_assert(!kvm_handler_in_range(0x84000020, 0x8400003F, PSCI_VERSION_1_1));	/* SDEI */
+	ck_assert(kvm_handler_in_range(0x86000000, 0x8600FFFF, PSCI_VERSION_1_1));
+	ck_assert(kvm_handler_in_range(0, 0xFFFFFFFF, PSCI_VERSION_0_2));
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -622,6 +651,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_upper32_rule);
 	tcase_add_test(tc, test_decide_verdicts);
 	tcase_add_test(tc, test_decision_names);
+	tcase_add_test(tc, test_kvm_handlers);
 	suite_add_tcase(s, tc);
 	return s;
 }
