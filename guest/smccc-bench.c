@@ -1,27 +1,42 @@
 /*
- * smccc-bench: the guest-side round trip of an SMCCC call, for a call KVM
- * answers in the kernel and for one the VMM's policy forwards to userspace.
- * A benchmark, not a test: the two TAP tests only check that each call
- * answers the same value every time.
+ * smccc-bench: the guest-side round trip of every kind of exit the policy
+ * makes, in one run, against the cheapest exit to the VMM.  A benchmark,
+ * not a test: the TAP tests only check that each call answers the same
+ * value every time.
  *
- * Bootargs (space-separated key=value tokens; numbers 0x-hex or decimal):
+ * Kinds, in this order (kinds=LIST picks some; default all):
  *
- *   iters=N      timed calls of each kind (default 20000, must be > 0)
- *   kernel=FID   a call KVM answers itself (default SMCCC_VERSION
- *                0x80000000: KVM always handles the Arm Architecture range)
- *   fwd=FID      a call the VMM's policy forwards to userspace (default
- *                PSCI_VERSION 0x84000000)
+ *   kernel    SMCCC_VERSION (0x80000000): KVM answers in the kernel (the
+ *             Arm Architecture range is always KVM's)
+ *   null      a 4-byte read of an unmapped address (null=ADDR, default
+ *             0x0C000000, documented in the README's address map): the
+ *             cheapest exit to the VMM, which only answers 0
+ *   upper32   X0 = 0x184000000: forwarded, refused by the 32-bit rule
+ *   psci      PSCI_VERSION (0x84000000), forwarded to the VMM's PSCI
+ *   return    ret=FID (default 0x82000000): a `return VALUE` rule's call
+ *             (the bench's policy has one; under another policy it is
+ *             whatever that policy does)
+ *   trng      TRNG_RND64 for 192 bits (0xC4000053): forwarded, getrandom(2)
  *
- * Calls go through the DTB's /psci method conduit.  Each FID is warmed up
- * with 100 calls, then `iters` calls are timed with CNTVCT_EL0 (isb before
- * each read).  Output:
+ * Bootargs: iters=N timed calls of each kind (default 20000), kinds=, null=,
+ * ret= (numbers 0x-hex or decimal).  Calls go through the DTB's /psci
+ * method conduit.  Every kind is warmed up with 100 calls first, then each
+ * is timed over `iters` calls with CNTVCT_EL0.  Output, per kind run:
  *
  *   # bench: kernel fid=0x80000000 iters=N ns_per_call=X
- *   # bench: forwarded fid=0x84000000 iters=N ns_per_call=Y
- *   # bench: ratio_forwarded_over_kernel=R.RR
+ *   # bench: null_exit addr=0xc000000 iters=N ns_per_call=X
+ *   # bench: forwarded_upper32 x0=0x184000000 iters=N ns_per_call=X
+ *   # bench: forwarded fid=0x84000000 iters=N ns_per_call=X
+ *   # bench: forwarded_return fid=0x82000000 iters=N ns_per_call=X
+ *   # bench: forwarded_trng fid=0xc4000053 iters=N ns_per_call=X
  *
- * ns_per_call is an integer (truncated); the ratio is computed from the
- * total tick counts, rounded to two decimals, in integer arithmetic.
+ * and, when both kinds ran, the ratios of their totals (two decimals):
+ *
+ *   # bench: ratio_forwarded_over_null_exit=R.RR   (PSCI_VERSION / null)
+ *   # bench: ratio_upper32_over_null_exit=R.RR
+ *   # bench: ratio_return_over_null_exit=R.RR
+ *   # bench: ratio_trng_over_null_exit=R.RR
+ *   # bench: ratio_forwarded_over_kernel=R.RR
  */
 #include "guest.h"
 #include "policy/smccc.h"
@@ -31,22 +46,59 @@
 
 static enum conduit conduit;
 
+enum kind { KERNEL, NULL_EXIT, UPPER32, PSCI, RETURN, TRNG, NR_KINDS };
+
+static const struct kind_desc {
+	const char *name;	/* in kinds= */
+	const char *label;	/* in the bench line */
+	const char *what;	/* "fid", "x0" or "addr" */
+} kinds[NR_KINDS] = {
+	[KERNEL] = { "kernel", "kernel", "fid" },
+	[NULL_EXIT] = { "null", "null_exit", "addr" },
+	[UPPER32] = { "upper32", "forwarded_upper32", "x0" },
+	[PSCI] = { "psci", "forwarded", "fid" },
+	[RETURN] = { "return", "forwarded_return", "fid" },
+	[TRNG] = { "trng", "forwarded_trng", "fid" },
+};
+
 struct run {
-	u64 fid;		/* X0, upper 32 bits clear */
+	u64 x0;			/* the call's X0, or the address read */
 	u64 first;		/* the first answer */
 	u64 ticks;		/* CNTVCT ticks for the timed calls */
 	u64 calls;		/* calls made, warm-up included */
 	u64 mismatches;		/* answers that differ from the first */
 	u64 other;		/* one differing answer, for the diag */
+	int on;
 };
 
-static void run_calls(struct run *r, u64 n, int timed)
+static inline u32 mmio_read32(u64 addr)
+{
+	u32 v;
+
+	/* A plain ldr: the exit carries a syndrome the VMM can decode. */
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+
+static u64 one(enum kind k, u64 x0)
+{
+	switch (k) {
+	case NULL_EXIT:
+		return mmio_read32(x0);
+	case TRNG:
+		return smccc_call(conduit, x0, TRNG_RND64_MAX_BITS, 0, 0, 0, 0, 0, 0).a0;
+	default:
+		return smccc_call(conduit, x0, 0, 0, 0, 0, 0, 0, 0).a0;
+	}
+}
+
+static void run_calls(enum kind k, struct run *r, u64 n, int timed)
 {
 	u64 i, t0, t1, a0;
 
 	t0 = timer_count();
 	for (i = 0; i < n; i++) {
-		a0 = smccc_call(conduit, r->fid, 0, 0, 0, 0, 0, 0, 0).a0;
+		a0 = one(k, r->x0);
 		if (!r->calls++)
 			r->first = a0;
 		else if (a0 != r->first && !r->mismatches++)
@@ -75,32 +127,60 @@ static int get_num(const char *args, const char *key, u64 *v)
 	return 1;
 }
 
+/* kinds=a,b,c: which runs are on (all without it).  -1 on an unknown name. */
+static int pick_kinds(const char *args, struct run *runs)
+{
+	const char *val, *p;
+	size_t len;
+
+	if (!bootargs_find(args, "kinds", 0, &val, &len)) {
+		for (int k = 0; k < NR_KINDS; k++)
+			runs[k].on = 1;
+		return 0;
+	}
+	for (p = val; p < val + len;) {
+		size_t n = 0;
+		int found = 0;
+
+		while (p + n < val + len && p[n] != ',')
+			n++;
+		for (int k = 0; k < NR_KINDS; k++)
+			if (strlen(kinds[k].name) == n && !memcmp(p, kinds[k].name, n))
+				runs[k].on = found = 1;
+		if (!found)
+			return -1;
+		p += n + 1;
+	}
+	return 0;
+}
+
 static void report_unknown(const char *s)
 {
-	static const char *const known[] = { "iters", "kernel", "fwd" };
+	static const char *const known[] = { "iters", "kinds", "null", "ret" };
 
 	bootargs_report_unknown(s, known, ARRAY_SIZE(known));
 }
 
-static void print_run(const char *kind, const struct run *r, u64 iters, u64 freq)
+static void print_ratio(const char *name, const struct run *a, const struct run *b)
 {
-	printf("# bench: %s fid=0x%08llx iters=%llu ns_per_call=%llu\n", kind,
-	       (unsigned long long)r->fid, (unsigned long long)iters,
-	       (unsigned long long)(ticks_to_ns(r->ticks, freq) / iters));
+	u64 bt = b->ticks ? b->ticks : 1, r100;
+
+	if (!a->on || !b->on)
+		return;
+	r100 = (a->ticks * 100 + bt / 2) / bt;
+	printf("# bench: ratio_%s=%llu.%02llu\n", name, (unsigned long long)(r100 / 100),
+	       (unsigned long long)(r100 % 100));
 }
 
-static void report_answers(const char *kind, const struct run *r)
+static void report(enum kind k, const struct run *r)
 {
 	if (r->mismatches)
-		tap_diag("%s fid=0x%08llx: first answer 0x%llx, %llu of %llu calls differed (e.g. 0x%llx)",
-			 kind, (unsigned long long)r->fid,
-			 (unsigned long long)r->first,
-			 (unsigned long long)r->mismatches,
-			 (unsigned long long)r->calls,
+		tap_diag("%s: first answer 0x%llx, %llu of %llu calls differed (e.g. 0x%llx)",
+			 kinds[k].name, (unsigned long long)r->first,
+			 (unsigned long long)r->mismatches, (unsigned long long)r->calls,
 			 (unsigned long long)r->other);
 	else
-		tap_diag("%s fid=0x%08llx: answered 0x%llx on all %llu calls",
-			 kind, (unsigned long long)r->fid,
+		tap_diag("%s: answered 0x%llx on all %llu calls", kinds[k].name,
 			 (unsigned long long)r->first, (unsigned long long)r->calls);
 }
 
@@ -108,22 +188,29 @@ void guest_main(u64 dtb)
 {
 	const void *fdt = (const void *)(uintptr_t)dtb;
 	const char *args;
-	struct run kern = { .fid = SMCCC_VERSION_FID };
-	struct run fwd = { .fid = PSCI_VERSION };
-	u64 iters = DEFAULT_ITERS, freq, kt, r100;
+	struct run runs[NR_KINDS] = {
+		[KERNEL] = { .x0 = SMCCC_VERSION_FID },
+		[NULL_EXIT] = { .x0 = 0x0C000000 },
+		[UPPER32] = { .x0 = (1ULL << 32) | PSCI_VERSION },
+		[PSCI] = { .x0 = PSCI_VERSION },
+		[RETURN] = { .x0 = 0x82000000 },
+		[TRNG] = { .x0 = TRNG_RND64 },
+	};
+	u64 iters = DEFAULT_ITERS, freq;
+	int consistent = 1;
 
-	args = tap_begin(fdt, dtb, 2);
-	tap_diag("smccc-bench: CurrentEL %u, console %s", current_el(),
-		 uart_describe());
+	args = tap_begin(fdt, dtb, 1);
+	tap_diag("smccc-bench: CurrentEL %u, console %s", current_el(), uart_describe());
 	tap_diag("bootargs: %s", args);
 	report_unknown(args);
-
 	if (get_num(args, "iters", &iters) < 0 || !iters)
 		tap_bail(fdt, "iters= must be a number > 0");
-	if (get_num(args, "kernel", &kern.fid) < 0 || kern.fid >> 32)
-		tap_bail(fdt, "kernel= must be a 32-bit function ID");
-	if (get_num(args, "fwd", &fwd.fid) < 0 || fwd.fid >> 32)
-		tap_bail(fdt, "fwd= must be a 32-bit function ID");
+	if (get_num(args, "null", &runs[NULL_EXIT].x0) < 0)
+		tap_bail(fdt, "null= must be an address");
+	if (get_num(args, "ret", &runs[RETURN].x0) < 0 || runs[RETURN].x0 >> 32)
+		tap_bail(fdt, "ret= must be a 32-bit function ID");
+	if (pick_kinds(args, runs))
+		tap_bail(fdt, "kinds= takes kernel,null,upper32,psci,return,trng");
 
 	conduit = psci_dtb_conduit(fdt);
 	if (conduit == CONDUIT_NONE)
@@ -131,26 +218,31 @@ void guest_main(u64 dtb)
 	freq = timer_freq();
 	if (!freq)
 		tap_bail(fdt, "CNTFRQ_EL0 is 0: cannot convert ticks to ns");
-	tap_diag("conduit: %s, CNTFRQ %llu Hz", conduit_name(conduit),
-		 (unsigned long long)freq);
+	tap_diag("conduit: %s, CNTFRQ %llu Hz", conduit_name(conduit), (unsigned long long)freq);
 
-	run_calls(&kern, WARMUP, 0);
-	run_calls(&fwd, WARMUP, 0);
-	run_calls(&kern, iters, 1);
-	run_calls(&fwd, iters, 1);
+	for (int k = 0; k < NR_KINDS; k++)
+		if (runs[k].on)
+			run_calls(k, &runs[k], WARMUP, 0);
+	for (int k = 0; k < NR_KINDS; k++) {
+		if (!runs[k].on)
+			continue;
+		run_calls(k, &runs[k], iters, 1);
+		printf("# bench: %s %s=0x%llx iters=%llu ns_per_call=%llu\n", kinds[k].label,
+		       kinds[k].what, (unsigned long long)runs[k].x0, (unsigned long long)iters,
+		       (unsigned long long)(ticks_to_ns(runs[k].ticks, freq) / iters));
+	}
+	print_ratio("forwarded_over_null_exit", &runs[PSCI], &runs[NULL_EXIT]);
+	print_ratio("upper32_over_null_exit", &runs[UPPER32], &runs[NULL_EXIT]);
+	print_ratio("return_over_null_exit", &runs[RETURN], &runs[NULL_EXIT]);
+	print_ratio("trng_over_null_exit", &runs[TRNG], &runs[NULL_EXIT]);
+	print_ratio("forwarded_over_kernel", &runs[PSCI], &runs[KERNEL]);
 
-	print_run("kernel", &kern, iters, freq);
-	print_run("forwarded", &fwd, iters, freq);
-	/* Same iters for both: the ratio of the totals, rounded. */
-	kt = kern.ticks ? kern.ticks : 1;
-	r100 = (fwd.ticks * 100 + kt / 2) / kt;
-	printf("# bench: ratio_forwarded_over_kernel=%llu.%02llu\n",
-	       (unsigned long long)(r100 / 100), (unsigned long long)(r100 % 100));
-
-	report_answers("kernel", &kern);
-	tap_ok(!kern.mismatches, "kernel call answers");
-	report_answers("forwarded", &fwd);
-	tap_ok(!fwd.mismatches, "forwarded call answers consistently");
-
+	for (int k = 0; k < NR_KINDS; k++) {
+		if (!runs[k].on)
+			continue;
+		report(k, &runs[k]);
+		consistent &= !runs[k].mismatches;
+	}
+	tap_ok(consistent, "every kind of call answers the same on every call");
 	tap_finish(fdt);
 }

@@ -30,6 +30,11 @@ struct boot_files;
 /* KVM_CREATE_VM's machine type for RAM ending at ram_end; dies when KVM
  * cannot address it. */
 unsigned long kvm__arch_vm_type(struct kvm *kvm, uint64_t ram_end);
+/* Before the first vCPU: which optional CPU features every vCPU gets (the
+ * arch's names in spec, e.g. arm64's "-pauth"; NULL: all KVM offers) and
+ * the largest SVE-like vector length in bits (0: KVM's).  Dies with one
+ * line on a bad spec. */
+void kvm__arch_cpu_features(struct kvm *kvm, const char *spec, unsigned int sve_vl);
 /* Before the first vCPU: the interrupt controller device, the SMCCC filter.
  * Dies with the ioctl's name on failure. */
 void kvm__arch_init(struct kvm *kvm);

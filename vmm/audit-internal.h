@@ -20,6 +20,7 @@
 #define AUDIT_RULE_CACHE	16	/* per-vCPU rule counters; a power of 2 */
 #define AUDIT_NO_RULE		UINT32_MAX
 #define AUDIT_RECORD_MAX	2048	/* one JSON object */
+#define AUDIT_BATCH		(32 * 1024)	/* records written per write(2) */
 
 /* One call, as the vCPU saw it; formatted later by the main thread. */
 struct audit_rec {
@@ -43,13 +44,16 @@ struct audit_cpu {
 	_Alignas(64) atomic_uint tail;
 	audit_counter calls[AUDIT_MAX_DECISIONS];
 	audit_counter lost[AUDIT_MAX_DECISIONS];	/* the ring was full */
+	audit_counter over[AUDIT_MAX_DECISIONS];	/* past the limit this second */
+	unsigned int epoch_seen, used;	/* the second this vCPU counts in, and
+					 * how many calls it queued in it */
 	struct {
 		atomic_uint key;			/* rule index + 1; 0: empty */
 		audit_counter n;
 	} rules[AUDIT_RULE_CACHE];
 
 	_Alignas(64) atomic_uint head;
-	uint64_t lost_seen[AUDIT_MAX_DECISIONS];
+	uint64_t lost_seen[AUDIT_MAX_DECISIONS], over_seen[AUDIT_MAX_DECISIONS];
 	struct audit_rec ring[AUDIT_RING];
 };
 
@@ -69,6 +73,7 @@ struct audit {
 	bool verbose;
 	bool records;			/* every call is queued (trail or -v) */
 	unsigned int limit;
+	atomic_uint epoch;		/* bumped by the main thread each second */
 	struct audit_cpu *cpu;
 	audit_counter *per_rule;	/* nr_rules + 1 (no rule), flushed from
 					 * the vCPUs' caches */
@@ -80,8 +85,10 @@ struct audit {
 	int kick_fd, timer_fd;
 	struct evloop_source kick_src, timer_src;
 	yajl_gen gen;
-	char buf[AUDIT_RECORD_MAX];
+	char buf[AUDIT_RECORD_MAX];	/* the record being generated */
 	size_t len;
+	char batch[AUDIT_BATCH];	/* whole records waiting for write(2) */
+	size_t batch_len;
 	bool overflow, torn;
 	struct audit_window win;
 	uint64_t written, suppressed, lost, failed, reopened;

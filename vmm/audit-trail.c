@@ -77,28 +77,56 @@ void audit_trail__open(struct audit *a, const char *path)
 
 /* ---------------------------------------------------------------- writing */
 
-/* One record (a->buf) to the trail.  A short write leaves half a line: the
- * next record starts on a new one. */
-static void trail_write(struct audit *a)
+static size_t count_lines(const char *s, size_t len)
 {
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+/*
+ * Whole records go out in batches, one write(2) per drain.  A short write
+ * (a full disk, a reader too slow for --audit -) loses the records not
+ * written, counted; if it ended inside a record, the next batch starts on
+ * a new line so every line stays one JSON object or a visible fragment.
+ */
+static void trail_flush(struct audit *a)
+{
+	size_t len = a->batch_len;
 	ssize_t w;
 
-	if (a->overflow) {
-		a->failed++;
+	a->batch_len = 0;
+	if (!len)
 		return;
-	}
 	if (a->torn) {
 		if (write(a->fd, "\n", 1) != 1) {
-			a->failed++;
+			a->failed += (uint64_t)count_lines(a->batch, len);
 			return;
 		}
 		a->torn = false;
 	}
-	w = write(a->fd, a->buf, a->len);
-	if (w == (ssize_t)a->len)
+	w = write(a->fd, a->batch, len);
+	if (w == (ssize_t)len)
 		return;
-	a->failed++;
-	a->torn = w > 0;
+	if (w < 0)
+		w = 0;
+	a->failed += (uint64_t)count_lines(a->batch + w, len - (size_t)w);
+	a->torn = w > 0 && a->batch[w - 1] != '\n';
+}
+
+/* The record in a->buf joins the batch. */
+static void trail_write(struct audit *a)
+{
+	if (a->overflow) {
+		a->failed++;
+		return;
+	}
+	if (a->len > sizeof(a->batch) - a->batch_len)
+		trail_flush(a);
+	memcpy(a->batch + a->batch_len, a->buf, a->len);
+	a->batch_len += a->len;
 }
 
 static void gen_begin(struct audit *a)
@@ -262,14 +290,20 @@ static void close_window(struct audit *a)
 	w->written = 0;
 }
 
+/* A new second: the vCPUs may queue their share again. */
+static void next_window(struct audit *a, int64_t sec)
+{
+	close_window(a);
+	a->win.sec = sec;
+	atomic_fetch_add_explicit(&a->epoch, 1, memory_order_relaxed);
+}
+
 static void emit(struct audit *a, const struct audit_rec *rec)
 {
 	struct audit_window *w = &a->win;
 
-	if (rec->time.tv_sec > w->sec) {
-		close_window(a);
-		w->sec = rec->time.tv_sec;
-	}
+	if (rec->time.tv_sec > w->sec)
+		next_window(a, rec->time.tv_sec);
 	if (w->written >= a->limit) {
 		w->suppressed[rec->decision]++;
 		return;
@@ -289,18 +323,21 @@ static bool before(const struct timespec *x, const struct timespec *y)
 	return x->tv_sec < y->tv_sec || (x->tv_sec == y->tv_sec && x->tv_nsec < y->tv_nsec);
 }
 
-/* Calls lost to a full ring count as suppressed in the current second. */
-static void collect_lost(struct audit *a)
+/* Calls a vCPU did not queue (over its share of the limit, or its ring
+ * full) count as suppressed in the current second. */
+static void collect_unqueued(struct audit *a)
 {
 	for (unsigned int i = 0; i < a->nr_cpus; i++) {
 		struct audit_cpu *cpu = &a->cpu[i];
 
 		for (unsigned int d = 0; d < a->nr_decisions; d++) {
 			uint64_t l = atomic_load_explicit(&cpu->lost[d], memory_order_relaxed);
+			uint64_t o = atomic_load_explicit(&cpu->over[d], memory_order_relaxed);
 
-			a->win.suppressed[d] += l - cpu->lost_seen[d];
+			a->win.suppressed[d] += l - cpu->lost_seen[d] + o - cpu->over_seen[d];
 			a->lost += l - cpu->lost_seen[d];
 			cpu->lost_seen[d] = l;
+			cpu->over_seen[d] = o;
 		}
 	}
 }
@@ -333,13 +370,12 @@ void audit_trail__drain(struct audit *a)
 		head[from]++;
 		atomic_store_explicit(&a->cpu[from].head, head[from], memory_order_release);
 	}
-	collect_lost(a);
+	collect_unqueued(a);
 	/* A second without calls still closes the last one's window. */
 	clock_gettime(CLOCK_REALTIME, &now);
-	if (now.tv_sec > a->win.sec) {
-		close_window(a);
-		a->win.sec = now.tv_sec;
-	}
+	if (now.tv_sec > a->win.sec)
+		next_window(a, now.tv_sec);
+	trail_flush(a);
 }
 
 static void on_kick(struct evloop_source *src, uint32_t events)
@@ -406,4 +442,5 @@ void audit__finish(struct audit *a)
 {
 	audit_trail__drain(a);
 	close_window(a);
+	trail_flush(a);
 }

@@ -81,8 +81,21 @@ static void queue(struct audit *a, struct audit_cpu *cpu, const struct policy_ca
 {
 	unsigned int tail = atomic_load_explicit(&cpu->tail, memory_order_relaxed);
 	unsigned int used = tail - atomic_load_explicit(&cpu->head, memory_order_acquire);
+	unsigned int epoch = atomic_load_explicit(&a->epoch, memory_order_relaxed);
 	struct audit_rec *rec;
 
+	/* No vCPU queues more than the VM's limit in a second: the main thread
+	 * could write no more anyway, and a flood then costs the vCPU two
+	 * counters, not a timestamp and a copy per call. */
+	if (epoch != cpu->epoch_seen) {
+		cpu->epoch_seen = epoch;
+		cpu->used = 0;
+	}
+	if (cpu->used >= a->limit) {
+		bump(&cpu->over[r->decision], 1);
+		return;
+	}
+	cpu->used++;
 	if (used >= AUDIT_RING) {
 		bump(&cpu->lost[r->decision], 1);
 		return;

@@ -4,8 +4,9 @@
  *
  * The vCPU side is cheap and never blocks: audit__call() bumps the calling
  * vCPU's own counters and, when something wants the call's details (an
- * audit trail, -v, a `log` rule), copies a fixed-size record into that
- * vCPU's ring.  No lock, no syscall, nothing shared between vCPUs on that
+ * audit trail, -v, a `log` rule) and the vCPU has not queued the VM's
+ * limit this second already, copies a fixed-size record into that vCPU's
+ * ring.  No lock, no syscall, nothing shared between vCPUs on that
  * path (a vCPU whose ring is half full wakes the main thread once).
  *
  * The main thread's event loop drains the rings every AUDIT_DRAIN_MS (and

@@ -19,6 +19,8 @@ enum {
 	OPT_RNG_RATE,
 	OPT_CONSOLE,
 	OPT_JAIL,
+	OPT_CPU_FEATURES,
+	OPT_SVE_VL,
 	OPT_USER,
 };
 
@@ -37,6 +39,8 @@ static const struct option long_opts[] = {
 	{ "audit",	required_argument, NULL, OPT_AUDIT },
 	{ "audit-limit", required_argument, NULL, OPT_AUDIT_LIMIT },
 	{ "seccomp",	required_argument, NULL, OPT_SECCOMP },
+	{ "cpu-features", required_argument, NULL, OPT_CPU_FEATURES },
+	{ "sve-vl",	required_argument, NULL, OPT_SVE_VL },
 	{ "jail",	required_argument, NULL, OPT_JAIL },
 	{ "user",	required_argument, NULL, OPT_USER },
 	{ "verbose",	no_argument,	   NULL, 'v' },
@@ -76,6 +80,10 @@ const char *cli_usage_text(void)
 "                       lines (default 1000); the rest are counted in summaries\n"
 "      --seccomp MODE   kill (default), log (debug: report and fail a forbidden\n"
 "                       syscall instead of killing), off (debug: no sandbox)\n"
+"      --cpu-features L optional CPU features (arm64: pauth, sve, pmu): all\n"
+"                       KVM offers by default; \"-pauth\" drops one, \"none\"\n"
+"                       all, \"sve,pmu\" exactly those\n"
+"      --sve-vl BITS    the largest SVE vector length (default: KVM's)\n"
 "      --jail DIR       as root, with --user: new namespaces, DIR (empty) as\n"
 "                       the root, resource limits, before any guest code\n"
 "      --user UID:GID   with --jail: run as UID:GID with no capabilities\n"
@@ -332,6 +340,14 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 			break;
 		case OPT_JAIL:
 			o->jail = optarg;
+			break;
+		case OPT_CPU_FEATURES:
+			o->cpu_features = optarg;
+			break;
+		case OPT_SVE_VL:
+			if (parse_uint(optarg, 128, 2048, &o->sve_vl))
+				fail("--sve-vl '%s': expected the vector length in bits, 128 to 2048",
+				     optarg);
 			break;
 		case OPT_USER:
 			if (parse_user(optarg, &o->uid, &o->gid))

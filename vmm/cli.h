@@ -60,6 +60,8 @@ struct vmm_options {
 	bool rng;
 	uint64_t rng_rate;		/* bytes per second */
 	enum console_kind console;
+	const char *cpu_features;	/* NULL: all KVM offers (arch.h) */
+	unsigned int sve_vl;		/* bits; 0: KVM's maximum */
 	const char *jail;		/* --jail DIR, with --user */
 	unsigned int uid, gid;
 	enum seccomp_mode seccomp;

@@ -270,6 +270,7 @@ int main(int argc, char *argv[])
 
 	kvm__open(&vm);
 	kvm__create_vm(&vm, board__ram_base(), opt.mem);
+	kvm__arch_cpu_features(&vm, opt.cpu_features, opt.sve_vl);
 	kvm__arch_init(&vm);
 	create_cpus(&vm, opt.cpus);
 	setup_psci(&vm);

@@ -243,6 +243,12 @@ void sandbox__enter(enum seccomp_mode mode, enum sandbox_probe debug)
 
 	if (mode == SECCOMP_MODE_OFF) {
 		pr_info("WARNING: --seccomp=off: running WITHOUT the seccomp sandbox (debugging only)");
+		if (debug != SANDBOX_PROBE_NONE) {
+			/* What the call meets without the filter: the jail, say. */
+			got = probe(debug);
+			pr_info("--debug-forbidden-syscall without a sandbox: returned %ld (errno %d)",
+				got, got < 0 ? errno : 0);
+		}
 		return;
 	}
 	if (mode == SECCOMP_MODE_LOG) {

@@ -7,7 +7,8 @@ guest_scenario "boot-test guest, 4 vCPUs, 512M" 0 120 --kernel "$GUEST/boot-test
 
 error_scenario "a text file is not a kernel" "not an arm64 Image" --kernel /etc/passwd
 error_scenario "a missing kernel" "No such file or directory" --kernel /nonexistent/Image
-# An Image header that asks for 64 MiB, booted with 16 MiB of RAM.
+# An Image header that asks for 64 MiB (and 4 KiB of code after it),
+# booted with 16 MiB of RAM.
 printf 'ARMd' > /tmp/magic
 { dd if=/dev/zero bs=16 count=1 2>/dev/null
   printf '\000\000\000\004\000\000\000\000'	# image_size = 64 MiB
@@ -15,8 +16,10 @@ printf 'ARMd' > /tmp/magic
   dd if=/dev/zero bs=24 count=1 2>/dev/null
   cat /tmp/magic
   dd if=/dev/zero bs=4 count=1 2>/dev/null
+  dd if=/dev/zero bs=4096 count=1 2>/dev/null
 } > /tmp/big.img
-error_scenario "a kernel larger than --mem" "more than --mem" --kernel /tmp/big.img --mem 16M
+error_scenario "a kernel larger than --mem" "image_size (64 MiB at offset 0x0) does not fit in --mem 16 MiB" \
+	--kernel /tmp/big.img --mem 16M
 error_scenario "a bad --mem" "--mem" --kernel "$GUEST/boot-test.img" --mem 3M
 error_scenario "a missing config" "No such file" --kernel "$GUEST/boot-test.img" --config /nonexistent.conf
 # No /dev/kvm (the node moved away for one run).

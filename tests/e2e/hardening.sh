@@ -8,14 +8,15 @@ STALL=/opt/vmm/bin/pipe-stall
 PTY=/opt/vmm/bin/pty-run
 
 # ---------------------------------------------------------- stalled readers
-# stdout is a 4 KiB pipe nobody reads while the guest prints without end:
-# each signal still ends the VMM within a second, and the dropped output is
-# counted in the exit summary.
-stalled() {	# DESC SIGNAL WANT [--stderr 1] ARGS...
-	desc=$1; sig=$2; want=$3; shift 3
+# stdout is a 4 KiB pipe nobody reads while the guest prints without end
+# (about 1 KB/s through the 16550): each signal still ends the VMM within a
+# second.  After 8 s the pipe and the console's buffer hold more than the
+# reader took, so the exit summary must count dropped output.
+stalled() {	# DESC SIGNAL WANT AFTER_MS [--stderr 1] ARGS...
+	desc=$1; sig=$2; want=$3; after=$4; shift 4
 	extra=""
 	if [ "$1" = "--stderr" ]; then extra="--stderr 1"; shift 2; fi
-	$STALL --size 4096 --after 4000 --signal "$sig" $extra -- "$VMM" "$@" \
+	$STALL --size 4096 --after "$after" --signal "$sig" $extra -- "$VMM" "$@" \
 		>"$OUT/stall.out" 2>"$OUT/stall.err"
 	show "$OUT/stall.out"; show "$OUT/stall.err"
 	res=$(sed -n 's/^pipe-stall: //p' "$OUT/stall.out")
@@ -25,17 +26,19 @@ stalled() {	# DESC SIGNAL WANT [--stderr 1] ARGS...
 		not_ok "$desc" "pipe-stall: $res"
 	elif [ -z "$ms" ] || [ "$ms" -ge 1000 ]; then
 		not_ok "$desc" "took ${ms:-?} ms after the signal (limit 1000)"
-	elif [ -z "$extra" ] && ! grep -q 'console: [0-9]* bytes of guest output dropped' "$OUT/stall.err"; then
+	elif [ "$sig" = 15 ] && [ -z "$extra" ] &&
+	     ! grep -q 'console: [1-9][0-9]* bytes of guest output dropped' "$OUT/stall.err"; then
 		not_ok "$desc" "no dropped-output count in the summary"
 	else
 		ok "$desc"
 	fi
 }
 FLOOD="--kernel $GUEST/hostile.img --cmdline console=flood"
-stalled "stdout never read (4 KiB pipe), guest printing: SIGTERM ends the VMM within 1 s (143)" 15 143 $FLOOD
-stalled "stdout never read, guest printing: SIGINT ends the VMM within 1 s (130)" 2 130 $FLOOD
-stalled "stdout never read, guest printing: SIGHUP (no --audit) ends the VMM within 1 s (129)" 1 129 $FLOOD
-stalled "stdout and stderr never read, -v and an upper-32 flood: SIGTERM within 1 s (143)" 15 143 \
+stalled "stdout never read (4 KiB pipe), guest printing: SIGTERM ends the VMM within 1 s (143), drops counted" \
+	15 143 8000 $FLOOD
+stalled "stdout never read, guest printing: SIGINT ends the VMM within 1 s (130)" 2 130 3000 $FLOOD
+stalled "stdout never read, guest printing: SIGHUP (no --audit) ends the VMM within 1 s (129)" 1 129 3000 $FLOOD
+stalled "stdout and stderr never read, -v and an upper-32 flood: SIGTERM within 1 s (143)" 15 143 3000 \
 	--stderr 1 --kernel "$GUEST/hostile.img" -v --cmdline "flood=100000000"
 
 # --------------------------------------------------------------- audit trail
@@ -45,13 +48,23 @@ bench_ns() {	# FILE: the forwarded calls' ns per call
 	sed -n 's/^# bench: forwarded .* ns_per_call=\([0-9]*\).*/\1/p' "$1" | head -n 1
 }
 FLOODN=20000
-run_vmm flood-plain 300 --kernel "$GUEST/smccc-bench.img" --cmdline "iters=$FLOODN"
-rm -f "$OUT/audit-flood.json"
-run_vmm flood-audit 300 --kernel "$GUEST/smccc-bench.img" --cmdline "iters=$FLOODN" \
-	--audit "$OUT/audit-flood.json" --audit-limit 100
+# Without and with the trail, twice each, alternating: the emulated host's
+# speed drifts, so the fastest run of each kind is compared.
+for i in 1 2; do
+	run_vmm "flood-plain-$i" 300 --kernel "$GUEST/smccc-bench.img" --cmdline "iters=$FLOODN kinds=psci"
+	rm -f "$OUT/audit-flood.json"
+	run_vmm flood-audit 300 --kernel "$GUEST/smccc-bench.img" --cmdline "iters=$FLOODN kinds=psci" \
+		--audit "$OUT/audit-flood.json" --audit-limit 100
+	cp "$OUT/flood-audit.out" "$OUT/flood-audit-$i.out"
+done
 show "$OUT/flood-audit.out"
-plain=$(bench_ns "$OUT/flood-plain.out"); audited=$(bench_ns "$OUT/flood-audit.out")
-echo "# flood: $FLOODN forwarded calls, ${plain:-?} ns/call without --audit, ${audited:-?} with"
+fastest() {	# FILES...: the smallest forwarded ns per call among them
+	for f in "$@"; do bench_ns "$f"; done | sort -n | head -n 1
+}
+plain=$(fastest "$OUT/flood-plain-1.out" "$OUT/flood-plain-2.out")
+audited=$(fastest "$OUT/flood-audit-1.out" "$OUT/flood-audit-2.out")
+echo "# flood: $FLOODN forwarded calls, runs: $(for f in "$OUT"/flood-plain-?.out "$OUT"/flood-audit-?.out; do printf '%s=%s ' "$(basename "$f" .out)" "$(bench_ns "$f")"; done)"
+echo "# flood: fastest ${plain:-?} ns/call without --audit, ${audited:-?} with"
 calls=$(grep 'forwarded SMCCC calls by decision' "$OUT/flood-audit.out" |
 	sed 's/.*decision://' | tr ' ' '\n' | sed -n 's/.*=//p' | awk '{ s += $1 } END { print s + 0 }')
 records=$(grep -c '"x0"' "$OUT/audit-flood.json")
@@ -76,7 +89,8 @@ else not_ok "audit flood: no vCPU waits on the trail" "$audited ns/call with --a
 
 # logrotate: mv the file, SIGHUP, and new records land in a new file.
 rm -f "$OUT/rot.json" "$OUT/rot.json.1"
-"$VMM" --kernel "$GUEST/smccc-bench.img" --cmdline "iters=100000000" --audit "$OUT/rot.json" \
+# The hostile guest's upper-32 flood: forwarded calls without end.
+"$VMM" --kernel "$GUEST/hostile.img" --cmdline "flood=100000000" --audit "$OUT/rot.json" \
 	--audit-limit 50 </dev/null >"$OUT/rot.out" 2>&1 &
 pid=$!
 wait_for "$OUT/rot.json" '"x0"' 60
@@ -144,7 +158,7 @@ error_scenario "an Image cut short before its entry point is refused" "entry bra
 	--kernel "$OUT/short.img"
 
 # ------------------------------------------------------------------ terminal
-if "$PTY" --after "1..2" --signal 3 -- "$VMM" --kernel "$GUEST/smccc-bench.img" \
+if "$PTY" --after "smccc-bench:" --signal 3 -- "$VMM" --kernel "$GUEST/smccc-bench.img" \
 	--cmdline iters=100000000 >"$OUT/pty-quit.out" 2>&1; then :; fi
 show "$OUT/pty-quit.out"
 if grep -q 'raw_during=1 restored=1 exit=131' "$OUT/pty-quit.out"; then
@@ -156,7 +170,7 @@ rm -rf "$OUT/jail"; mkdir -p "$OUT/jail"
 "$VMM" --kernel "$GUEST/smccc-bench.img" --cmdline "iters=100000000" \
 	--jail "$OUT/jail" --user 1234:2345 </dev/null >"$OUT/jail.out" 2>&1 &
 pid=$!
-wait_for "$OUT/jail.out" '^1\.\.2' 60
+wait_for "$OUT/jail.out" '^# smccc-bench:' 60
 ids=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p; s/^Gid:[[:space:]]*\([0-9]*\).*/\1/p; s/^CapEff:[[:space:]]*\([0-9a-f]*\)/\1/p' \
 	/proc/$pid/status 2>/dev/null | tr '\n' ' ')
 inside=$(ls -A /proc/$pid/root/ 2>&1 | tr '\n' ' ')

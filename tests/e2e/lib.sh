@@ -28,12 +28,14 @@ show() {	# file
 	sed 's/^/    /' "$1"
 }
 
-# run_vmm NAME TIMEOUT ARGS...: run the VMM, output in $OUT/NAME.out,
+# run_vmm NAME TIMEOUT ARGS...: run the VMM, output in $OUT/NAME.out
+# (stdout, then stderr: the VMM's own lines never split a guest's line),
 # status in $status.
 run_vmm() {
 	name=$1; t=$2; shift 2
-	timeout -s KILL "$t" "$VMM" "$@" </dev/null >"$OUT/$name.out" 2>&1
+	timeout -s KILL "$t" "$VMM" "$@" </dev/null >"$OUT/$name.out" 2>"$OUT/$name.err"
 	status=$?
+	cat "$OUT/$name.err" >> "$OUT/$name.out"
 }
 
 # check_tap FILE: the guest's TAP is complete and all ok.  Sets $why.
@@ -96,7 +98,8 @@ LINUX=${LINUX:-/opt/vmm/linux}
 wait_for() {
 	i=0
 	while [ $i -lt "$3" ]; do
-		[ "$(grep -c "$2" "$1" 2>/dev/null)" -ge "${4:-1}" ] && return 0
+		_c=$(grep -c "$2" "$1" 2>/dev/null)
+		[ "${_c:-0}" -ge "${4:-1}" ] && return 0
 		sleep 1; i=$((i + 1))
 	done
 	return 1
@@ -125,11 +128,17 @@ stop_bg() {
 	st=$(cat "$OUT/status" 2>/dev/null)
 }
 
+# Pointer-auth instructions are very slow under the emulated host's TCG:
+# Linux boots without them unless a test asks for every feature
+# (LINUX_CPU_FEATURES=, as one test in linux.sh does).
+LINUX_CPU_FEATURES=${LINUX_CPU_FEATURES--pauth}
+
 # start_linux NAME CPUS CONFIG [ARGS...]: Linux from the test initramfs.
 start_linux() {
 	_name=$1; _cpus=$2; _conf=$3; shift 3
 	start_bg "$_name" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
-		--cmdline "+quiet" --cpus "$_cpus" --mem 512M --config "$_conf" -v "$@"
+		--cmdline "+quiet" --cpus "$_cpus" --mem 512M --config "$_conf" -v \
+		--cpu-features "$LINUX_CPU_FEATURES" "$@"
 }
 stop_linux() { stop_bg; }
 

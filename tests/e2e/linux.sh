@@ -114,9 +114,33 @@ panic_exit() {
 	fi
 }
 
-linux_boot "Linux, 1 vCPU, userspace PSCI over HVC, seccomp on" 1 "$CONFIGS/default.conf"
+# The guest's CPU features: what /proc/cpuinfo and /sys show against what the
+# VMM said it gave (-v: "vCPU features: ...").  want: words that must be in
+# the Features line, unwanted: words that must not.
+linux_features() {	# DESC OUT WANT UNWANTED PMU(yes|no)
+	desc=$1
+	feats=" $(sed -n 's/^linux-guest: cpu features: //p' "$2" | tr -d '\r') "
+	pmu=$(sed -n 's/^linux-guest: pmu: //p' "$2" | tr -d '\r')
+	said=$(sed -n 's/^vmm: vCPU features: //p' "$2" | head -n 1)
+	echo "# features: the VMM gave '$said'; the guest has '$feats'; PMU '$pmu'"
+	why=""
+	for w in $3; do case "$feats" in *" $w "*) ;; *) why="$why no $w;" ;; esac; done
+	for w in $4; do case "$feats" in *" $w "*) why="$why $w present;" ;; esac; done
+	if [ "$5" = yes ] && [ -z "$pmu" ]; then why="$why no PMU in /sys/bus/event_source;"; fi
+	if [ "$5" = no ] && [ -n "$pmu" ]; then why="$why a PMU ($pmu);"; fi
+	if [ -z "$why" ]; then ok "$desc"; else not_ok "$desc" "$why"; fi
+}
+
+# One boot keeps every default, the others drop pointer auth for speed.
+saved=$LINUX_CPU_FEATURES; LINUX_CPU_FEATURES=
+linux_boot "Linux, 1 vCPU, userspace PSCI over HVC, seccomp on, every CPU feature" 1 "$CONFIGS/default.conf"
+LINUX_CPU_FEATURES=$saved
+linux_features "Linux sees pointer auth, SVE and a PMU by default (paca pacg sve, armv8 PMU)" "$out" \
+	"paca pacg sve" "" yes
 linux_trng "$out"
 linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on" 4 "$CONFIGS/default.conf"
+linux_features "--cpu-features -pauth: Linux has no pointer auth, keeps SVE and the PMU" "$out" \
+	"sve" "paca pacg" yes
 linux_boot "Linux, 4 vCPUs, userspace PSCI over SMC, seccomp on" 4 "$CONFIGS/smc.conf"
 hotplug
 reboot_restart

@@ -10,7 +10,7 @@ ROOT_MODULES=virtio_blk,crc32c_generic,ext4
 rootfs_rw() {
 	desc="Linux boots from an ext4 virtio disk (root=/dev/vda), reads a file, writes one that this host reads back"
 	cp "$LINUX/rootfs.img" /tmp/root.img
-	run_vmm rootfs-rw 300 --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" --mem 512M \
+	run_vmm rootfs-rw 300 --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" --mem 512M --cpu-features "$LINUX_CPU_FEATURES" \
 		--disk /tmp/root.img --cmdline "+quiet root=/dev/vda modules=$ROOT_MODULES"
 	show "$OUT/rootfs-rw.out"
 	data=$(field "$OUT/rootfs-rw.out" 'rootfs-guest: data sha256 ')
@@ -39,7 +39,7 @@ rootfs_ro() {
 	desc="a ,ro disk: the guest's writes fail, the image is byte-identical afterwards"
 	cp "$LINUX/rootfs.img" /tmp/root.img
 	before=$(sha256sum /tmp/root.img | cut -d' ' -f1)
-	run_vmm rootfs-ro 300 --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" --mem 512M \
+	run_vmm rootfs-ro 300 --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" --mem 512M --cpu-features "$LINUX_CPU_FEATURES" \
 		--disk /tmp/root.img,ro --cmdline "+quiet root=/dev/vda ro modules=$ROOT_MODULES"
 	show "$OUT/rootfs-ro.out"
 	after=$(sha256sum /tmp/root.img | cut -d' ' -f1)
@@ -187,7 +187,7 @@ console_virtio() {
 console_virtio_pty() {
 	desc="--console virtio on a terminal: Ctrl-A x quits (0), terminal restored"
 	/opt/vmm/bin/pty-run --after "linux-guest: ready" --type '\x01x' -- "$VMM" \
-		--kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" --mem 512M --console virtio \
+		--kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" --mem 512M --cpu-features "$LINUX_CPU_FEATURES" --console virtio \
 		--cmdline "+quiet" >"$OUT/vcon-pty.out" 2>&1
 	show "$OUT/vcon-pty.out"
 	res=$(sed -n 's/^pty-run: //p' "$OUT/vcon-pty.out")

@@ -10,6 +10,7 @@
 #include "../util.h"
 #include "fdt.h"
 #include "image.h"
+#include "kvm-arch.h"
 #include "layout.h"
 
 int boot__arch_parse_kernel(const void *hdr, size_t len, uint64_t file_size,
@@ -53,6 +54,8 @@ int boot__arch_fdt(struct kvm *kvm, const struct boot_files *b, void *buf, size_
 		.initrd_start = b->initrd_addr,
 		.initrd_size = b->initrd_fd >= 0 ? b->initrd_size : 0,
 		.stdout_path = kvm->stdout_path,
+		.pmu = kvm->arch->features.pmu,
+		.pmu_ppi = ARM64_PMU_PPI,
 		.add_devices = add_devices,
 		.devices_ctx = kvm,
 	};

@@ -107,6 +107,17 @@ static int add_timer(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* The PMU's overflow interrupt, a per-CPU PPI (bindings/arm/pmu.yaml). */
+static int add_pmu(void *fdt, unsigned int ppi)
+{
+	const uint32_t irq[1][3] = { { GIC_FDT_IRQ_TYPE_PPI, ppi, IRQ_TYPE_LEVEL_HIGH } };
+
+	T(fdt_begin_node(fdt, "pmu"));
+	T(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
+	T(fdt_irq(fdt, "interrupts", irq, 1));
+	return fdt_end_node(fdt);
+}
+
 /* A device's interrupt: one SPI, edge or level (bindings/interrupt-controller/
  * arm,gic-v3.yaml: SPIs support rising edge and active-high level only). */
 int fdt__irq_prop(void *fdt, const struct board_window *w)
@@ -162,6 +173,8 @@ static int build(const struct arm64_fdt_params *p, void *fdt, size_t size)
 	T(add_psci(fdt, p));
 	T(add_gic(fdt, p));
 	T(add_timer(fdt));
+	if (p->pmu)
+		T(add_pmu(fdt, p->pmu_ppi));
 	/* Every device writes its own node (device.h). */
 	if (p->add_devices)
 		T(p->add_devices(p->devices_ctx, fdt));

@@ -2,6 +2,7 @@
 #ifndef VMM_ARM64_FDT_H
 #define VMM_ARM64_FDT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,8 @@ struct arm64_fdt_params {
 	const char *bootargs;
 	uint64_t initrd_start, initrd_size;	/* size 0: no initrd */
 	const char *stdout_path;		/* the early console's node; NULL: none */
+	bool pmu;				/* a PMUv3 node, on PPI pmu_ppi */
+	unsigned int pmu_ppi;
 	/* Writes the devices' nodes under the root: 0 or a libfdt error. */
 	int (*add_devices)(void *ctx, void *fdt);
 	void *devices_ctx;

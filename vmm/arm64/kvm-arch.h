@@ -2,9 +2,12 @@
 #ifndef VMM_ARM64_KVM_ARCH_H
 #define VMM_ARM64_KVM_ARCH_H
 
+#include "cpu-features.h"
+
 struct kvm_arch {
 	int vgic_fd;			/* the vGICv3 device */
 	unsigned int ipa_bits;
+	struct cpu_features features;	/* what every vCPU gets */
 };
 
 #endif

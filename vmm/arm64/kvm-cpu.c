@@ -10,6 +10,7 @@
 #include "../kvm.h"
 #include "../sandbox.h"
 #include "../util.h"
+#include "cpu-features.h"
 
 #define CORE_REG(name) \
 	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(name))
@@ -58,6 +59,7 @@ static int vcpu_init(struct kvm_cpu *cpu, bool powered_off)
 	init = preferred;
 	memset(init.features, 0, sizeof(init.features));
 	init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
+	cpu_features__vcpu_init(cpu->kvm, &init);
 	if (powered_off)
 		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
 	return ioctl(cpu->fd, KVM_ARM_VCPU_INIT, &init) < 0 ? -errno : 0;
@@ -73,8 +75,12 @@ int kvm_cpu__arch_init(struct kvm_cpu *cpu, bool powered_off)
 {
 	int r = vcpu_init(cpu, powered_off);
 
-	if (!r && !cpu->mpidr)
-		r = get_reg(cpu, REG_MPIDR_EL1, &cpu->mpidr);
+	/* The first init, at setup (MPIDR_EL1 is never 0: bit 31 is RES1). */
+	if (!r && !cpu->mpidr) {
+		r = cpu_features__finalize(cpu);
+		if (!r)
+			r = get_reg(cpu, REG_MPIDR_EL1, &cpu->mpidr);
+	}
 	return r;
 }
 

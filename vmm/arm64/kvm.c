@@ -55,7 +55,21 @@ void kvm__arch_init(struct kvm *kvm)
 
 void kvm__arch_init_late(struct kvm *kvm)
 {
+	int r;
+
 	gic__init(kvm);
+	r = cpu_features__pmu_init(kvm);
+	if (r)
+		die_errno(r, "vCPU PMU: KVM_SET_DEVICE_ATTR(KVM_ARM_VCPU_PMU_V3_CTRL)");
+}
+
+void kvm__arch_cpu_features(struct kvm *kvm, const char *spec, unsigned int sve_vl)
+{
+	char why[192];
+
+	if (cpu_features__choose(kvm, spec, sve_vl, why, sizeof(why)))
+		die("%s", why);
+	pr_debug("vCPU features: %s", cpu_features__describe(kvm));
 }
 
 int kvm__arch_irq_line(struct kvm *kvm, unsigned int irq, int level)
