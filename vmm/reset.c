@@ -38,6 +38,7 @@ void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot)
 	 * guest RAM), then fresh zeroed RAM and the images again. */
 	device__reset_all(kvm);
 	madvise(kvm->ram, kvm->ram_size, MADV_DONTNEED);
+	kvm->reset_count++;
 	r = boot__load(kvm, boot);
 	kvm->reset_pending = false;
 	kvm->nr_quiesced = 0;

@@ -53,6 +53,7 @@ int boot__arch_fdt(struct kvm *kvm, const struct boot_files *b, void *buf, size_
 		.initrd_start = b->initrd_addr,
 		.initrd_size = b->initrd_fd >= 0 ? b->initrd_size : 0,
 		.stdout_path = kvm->stdout_path,
+		.reset_count = kvm->reset_count,
 		.add_devices = add_devices,
 		.devices_ctx = kvm,
 	};

@@ -14,6 +14,7 @@ struct arm64_fdt_params {
 	const char *bootargs;
 	uint64_t initrd_start, initrd_size;	/* size 0: no initrd */
 	const char *stdout_path;		/* the early console's node; NULL: none */
+	uint32_t reset_count;			/* guest resets so far: /chosen/vmm,reset-count */
 	/* Writes the devices' nodes under the root: 0 or a libfdt error. */
 	int (*add_devices)(void *ctx, void *fdt);
 	void *devices_ctx;
