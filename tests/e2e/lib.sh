@@ -20,10 +20,10 @@ show() {	# file
 }
 
 # run_vmm NAME TIMEOUT ARGS...: run the VMM, output in $OUT/NAME.out,
-# status in $status.
+# status in $status.  Its stdin: the file $vmm_in names, else nothing.
 run_vmm() {
 	name=$1; t=$2; shift 2
-	timeout -s KILL "$t" "$VMM" "$@" </dev/null >"$OUT/$name.out" 2>&1
+	timeout -s KILL "$t" "$VMM" "$@" <"${vmm_in:-/dev/null}" >"$OUT/$name.out" 2>&1
 	status=$?
 }
 
