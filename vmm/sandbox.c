@@ -73,9 +73,18 @@ static const struct {
 	{ KVM_IRQ_LINE, "KVM_IRQ_LINE: the UART interrupt" },
 	{ TUNSETOFFLOAD, "TUNSETOFFLOAD: a tap's offloads, when the guest's driver starts" },
 	{ KVM_ARM_VCPU_INIT, "KVM_ARM_VCPU_INIT: vCPU reset on CPU_ON and reset" },
+	{ KVM_SET_DEVICE_ATTR, "KVM_SET_DEVICE_ATTR: the vGIC back to its power-on state on a guest reset" },
 	{ TCGETS, "TCGETS: terminal state (isatty, restore)" },
 	{ TCSETS, "TCSETS: restoring the terminal at exit" },
 };
+
+void sandbox__allow_ioctl(int fd, unsigned long req, const char *name, const char *why)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(allowed_ioctls); i++)
+		if (allowed_ioctls[i].req == req)
+			return;
+	die("sandbox: ioctl %s on fd %d (%s) is not in the allowed list", name, fd, why);
+}
 
 /* --seccomp=log: report the syscall number and fail it with EPERM. */
 static void sigsys_handler(int sig, siginfo_t *info, void *uctx)

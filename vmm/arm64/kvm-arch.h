@@ -2,8 +2,11 @@
 #ifndef VMM_ARM64_KVM_ARCH_H
 #define VMM_ARM64_KVM_ARCH_H
 
+struct gic_reset;
+
 struct kvm_arch {
 	int vgic_fd;			/* the vGICv3 device */
+	struct gic_reset *gic_reset;	/* its power-on state (gic-reset.c) */
 	unsigned int ipa_bits;
 };
 
