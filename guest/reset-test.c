@@ -44,11 +44,12 @@ enum { U_DLL, U_DLM };			/* with LCR.DLAB set */
 #define UART_LCR_DLAB	0x80
 #define UART_LSR_DR	0x01
 #define UART_IIR_NO_INT	0x01
-/* Reset values (PC16550D data sheet, reset configuration table, as
- * vmm/devices/uart.c models them): IER 0, IIR 0x01, LCR 0, MCR 0, and LSR
- * 0x60 (THRE | TEMT); MSR's upper bits follow the modem inputs, SCR and the
- * divisor latch are not reset by the chip, so they are compared with the
- * first boot's reading. */
+/* Reset values: IER 0, IIR 0x01 (no interrupt pending), LCR 0, LSR 0x60
+ * (THRE | TEMT: transmitter empty) - the 16550 register reference's reset
+ * column, as QEMU's serial_reset() and vmm/devices/uart.c have them - and
+ * MCR 0 (vmm/devices/uart.c; QEMU sets OUT2).  MSR's upper bits follow the
+ * modem inputs and SCR and the divisor latch have no reset value there, so
+ * those are compared with the first boot's reading. */
 #define UART_IIR_RESET	0x01
 #define UART_LSR_RESET	0x60
 #define UART_INTID	33		/* SPI 1: the VMM's address map */
