@@ -47,7 +47,7 @@ VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/device.c
 	vmm/devices/uart.c \
 	vmm/virtio/queue.c vmm/virtio/mmio.c vmm/virtio/blk.c vmm/virtio/net.c \
 	vmm/virtio/rng.c vmm/virtio/console.c \
-	vmm/arm64/kvm.c vmm/arm64/kvm-cpu.c vmm/arm64/gic.c vmm/arm64/fdt.c vmm/arm64/image.c \
+	vmm/arm64/kvm.c vmm/arm64/kvm-cpu.c vmm/arm64/gic.c vmm/arm64/gic-reset.c vmm/arm64/fdt.c vmm/arm64/image.c \
 	vmm/arm64/boot.c vmm/arm64/board.c vmm/arm64/smccc-filter.c vmm/arm64/cpu-features.c $(POLICY_SRCS)
 VMM_GEN  := $(BUILD)/gen/default-policy.c
 # Static aarch64 helpers the e2e suite and benchmarks run in the emulated host,

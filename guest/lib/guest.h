@@ -169,6 +169,9 @@ const char *psci_fn_name(u32 fid);
 /* Remembers the DTB (for power-off) and finds the console. */
 void tap_init(const void *fdt);
 void tap_plan(int n);
+/* Go on with a stream begun before a guest reset (RAM is cleared): the
+ * plan already printed, done tests numbered, failures among them. */
+void tap_continue(int plan, int done, int failures);
 /* "ok N - desc" or "not ok N - desc"; returns cond. */
 int tap_ok(int cond, const char *fmt, ...) __printf(2, 3);
 /* "ok N - desc # SKIP reason" (a pass by TAP rules). */
