@@ -307,6 +307,11 @@ int main(int argc, char *argv[])
 		sandbox__allow_openat(audit__dir_fd(vm.audit), audit__reopen_flags());
 	sandbox__enter(opt.seccomp, opt.debug_forbidden_syscall);
 	kvm__release(&vm);
+	if (opt.debug_crash) {
+		/* A bug in the VMM: the terminal must come back all the same. */
+		sleep(1);
+		raise(SIGSEGV);
+	}
 
 	status = run(&vm, loop);
 	console__flush(500);

@@ -166,6 +166,14 @@ if grep -q 'raw_during=1 restored=1 exit=131' "$OUT/pty-quit.out"; then
 	ok "terminal: SIGQUIT ends the VMM (131), terminal restored"
 else not_ok "terminal: SIGQUIT restores the terminal" "$(grep pty-run: "$OUT/pty-quit.out")"; fi
 
+# A crash of the VMM itself (a fault) restores the terminal, then dies of it.
+if "$PTY" --after "smccc-bench:" -- "$VMM" --kernel "$GUEST/smccc-bench.img" \
+	--cmdline iters=100000000 --debug-crash >"$OUT/pty-segv.out" 2>&1; then :; fi
+show "$OUT/pty-segv.out"
+if grep -q 'raw_during=1 restored=1 exit=139' "$OUT/pty-segv.out"; then
+	ok "terminal: a crash of the VMM (SIGSEGV, 139) restores the terminal"
+else not_ok "terminal: a crash of the VMM restores the terminal" "$(grep pty-run: "$OUT/pty-segv.out")"; fi
+
 # --------------------------------------------------------------------- jail
 rm -rf "$OUT/jail"; mkdir -p "$OUT/jail"
 "$VMM" --kernel "$GUEST/smccc-bench.img" --cmdline "iters=100000000" \
@@ -177,12 +185,22 @@ ids=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p; s/^Gid:[[:space:]]*\([0-9]*\
 inside=$(ls -A /proc/$pid/root/ 2>&1 | tr '\n' ' ')
 etc=$(ls /proc/$pid/root/etc/passwd 2>&1)
 nofile=$(sed -n 's/^Max open files *\([0-9]*\).*/\1/p' /proc/$pid/limits)
+fsize=$(sed -n 's/^Max file size *\([0-9]*\).*/\1/p' /proc/$pid/limits)
+nnp=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/$pid/status)
+newns=""
+for ns in mnt ipc uts net; do
+	[ "$(readlink /proc/$pid/ns/$ns)" != "$(readlink /proc/self/ns/$ns)" ] && newns="$newns $ns"
+done
 kill -TERM $pid; wait $pid; st=$?
 show "$OUT/jail.out"
-echo "# jail: uid gid capeff: $ids; root holds: '$inside'; RLIMIT_NOFILE $nofile; status $st"
+echo "# jail: uid gid capeff: $ids; root holds: '$inside'; RLIMIT_NOFILE $nofile; RLIMIT_FSIZE $fsize; no_new_privs $nnp; new namespaces:$newns; status $st"
 if [ "$ids" = "1234 2345 0000000000000000 " ] && [ -z "$inside" ] && [ "$st" = 143 ]; then
 	ok "--jail --user: the VMM runs as 1234:2345 with no capabilities in an empty root"
 else not_ok "--jail --user" "ids '$ids', root '$inside', status $st"; fi
+if [ "$newns" = " mnt ipc uts net" ] && [ "$nnp" = 1 ] && [ "${nofile:-9999}" -le 600 ] &&
+   [ "$fsize" = 1073741824 ]; then
+	ok "--jail: new mount, IPC, UTS and network namespaces, no_new_privs, RLIMIT_NOFILE $nofile, RLIMIT_FSIZE 1 GiB"
+else not_ok "--jail: namespaces, no_new_privs and limits" "namespaces:$newns nnp $nnp nofile $nofile fsize $fsize"; fi
 case "$etc" in
 *"No such file"*) ok "--jail: /etc/passwd is out of the VMM's reach" ;;
 *) not_ok "--jail: /etc/passwd is out of reach" "$etc" ;;
