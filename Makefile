@@ -43,7 +43,7 @@ POLICY_SRCS += policy/describe.c policy/kvm-handlers.c
 
 VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/device.c \
 	vmm/evloop.c vmm/console.c vmm/term.c vmm/thread.c vmm/boot.c vmm/smccc.c vmm/reset.c \
-	vmm/audit.c vmm/audit-trail.c vmm/sandbox.c vmm/jail.c vmm/main.c \
+	vmm/audit.c vmm/audit-trail.c vmm/sandbox.c vmm/jail.c vmm/file.c vmm/main.c \
 	vmm/devices/uart.c \
 	vmm/virtio/queue.c vmm/virtio/mmio.c vmm/virtio/blk.c vmm/virtio/net.c \
 	vmm/virtio/rng.c vmm/virtio/console.c \

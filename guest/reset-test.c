@@ -62,33 +62,6 @@ static const char *const uart_names[NR_UART] = {
 
 /* ---------------------------------------------------------- accessors */
 
-/* Single loads and stores, so that the hypervisor can decode the access. */
-static inline u32 rd32(u64 a)
-{
-	u32 v;
-
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static inline void wr32(u64 a, u32 v)
-{
-	__asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(a) : "memory");
-}
-
-static inline u8 rd8(u64 a)
-{
-	u32 v;
-
-	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
-	return (u8)v;
-}
-
-static inline void wr8(u64 a, u8 v)
-{
-	__asm__ volatile("strb %w0, [%1]" : : "r"((u32)v), "r"(a) : "memory");
-}
-
 /* ICC_* by their encodings: "s3_0_c4_c6_0" needs no assembler support. */
 #define SYSREG_STR(op0, op1, crn, crm, op2) \
 	"s" #op0 "_" #op1 "_c" #crn "_c" #crm "_" #op2
@@ -173,7 +146,7 @@ static int find_redists(u64 base)
 {
 	for (int f = 0; f < 64; f++) {
 		u64 rd = base + (u64)f * GICR_STRIDE;
-		u64 typer = rd32(rd + GICR_TYPER) | (u64)rd32(rd + GICR_TYPER + 4) << 32;
+		u64 typer = mmio_read32(rd + GICR_TYPER) | (u64)mmio_read32(rd + GICR_TYPER + 4) << 32;
 		u64 aff = typer >> GICR_TYPER_AFF_SHIFT;
 
 		for (int c = 0; c < ncpus; c++)
@@ -289,19 +262,19 @@ static volatile u32 boot_no;		/* written by CPU 0 before CPU_ON */
 
 static void uart_read_all(u32 *v)
 {
-	u8 lcr = rd8(uart + U_LCR);
+	u8 lcr = mmio_read8(uart + U_LCR);
 
-	v[UR_IER] = rd8(uart + U_IER);
-	v[UR_IIR] = rd8(uart + U_IIR_FCR);
+	v[UR_IER] = mmio_read8(uart + U_IER);
+	v[UR_IIR] = mmio_read8(uart + U_IIR_FCR);
 	v[UR_LCR] = lcr;
-	v[UR_MCR] = rd8(uart + U_MCR);
-	v[UR_LSR] = rd8(uart + U_LSR);
-	v[UR_MSR] = rd8(uart + U_MSR);
-	v[UR_SCR] = rd8(uart + U_SCR);
-	wr8(uart + U_LCR, lcr | UART_LCR_DLAB);
-	v[UR_DLL] = rd8(uart + U_DLL);
-	v[UR_DLM] = rd8(uart + U_DLM);
-	wr8(uart + U_LCR, lcr);
+	v[UR_MCR] = mmio_read8(uart + U_MCR);
+	v[UR_LSR] = mmio_read8(uart + U_LSR);
+	v[UR_MSR] = mmio_read8(uart + U_MSR);
+	v[UR_SCR] = mmio_read8(uart + U_SCR);
+	mmio_write8(uart + U_LCR, lcr | UART_LCR_DLAB);
+	v[UR_DLL] = mmio_read8(uart + U_DLL);
+	v[UR_DLM] = mmio_read8(uart + U_DLM);
+	mmio_write8(uart + U_LCR, lcr);
 }
 
 /* Everything, into v: the CPU interfaces from icc[cpu] (dirty: the
@@ -314,7 +287,7 @@ static void read_state(u32 *v, u32 (*icc)[NR_ICC])
 
 			for (u32 k = 0; k < n; k++)
 				v[at + k] = s->area == CPUIF ? icc[c][s->off + k]
-							     : rd32(set_addr(s, c) + (u64)k * s->stride);
+							     : mmio_read32(set_addr(s, c) + (u64)k * s->stride);
 		}
 	uart_read_all(v + set_index(NULL, -1));
 }
@@ -473,7 +446,7 @@ static u32 pending_active(int cpu)
 {
 	u64 sgi = gicr[cpu] + GICR_SGI_BASE;
 
-	return rd32(sgi + GICR_ISPENDR0) | rd32(sgi + GICR_ISACTIVER0);
+	return mmio_read32(sgi + GICR_ISPENDR0) | mmio_read32(sgi + GICR_ISACTIVER0);
 }
 
 static void check_power_on(const u32 *u)
@@ -488,10 +461,10 @@ static void check_power_on(const u32 *u)
 	tap_ok((u[UR_LSR] & ~UART_LSR_DR) == UART_LSR_RESET,
 	       "UART LSR at power-on: 0x%x (reset value 0x60, DR aside: input may be early)",
 	       u[UR_LSR]);
-	tap_ok(!(rd32(gicd + GICD_CTLR) & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1)),
-	       "GICD_CTLR at power-on: 0x%x, both groups disabled", rd32(gicd + GICD_CTLR));
+	tap_ok(!(mmio_read32(gicd + GICD_CTLR) & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1)),
+	       "GICD_CTLR at power-on: 0x%x, both groups disabled", mmio_read32(gicd + GICD_CTLR));
 	for (u32 i = 1; i < nr_intids / 32; i++)
-		spis |= rd32(gicd + GICD_ISPENDR + 4 * i) | rd32(gicd + GICD_ISACTIVER + 4 * i);
+		spis |= mmio_read32(gicd + GICD_ISPENDR + 4 * i) | mmio_read32(gicd + GICD_ISACTIVER + 4 * i);
 	tap_ok(!spis, "no SPI pending or active at power-on");
 	for (int c = 0; c < ncpus; c++) {
 		u32 pa = pending_active(c), ap = 0;
@@ -509,14 +482,14 @@ static void check_power_on(const u32 *u)
 static void acknowledge_sgi(int self)
 {
 	u64 sgi = gicr[self] + GICR_SGI_BASE, d;
-	u32 prio = rd32(sgi + GICR_IPRIORITYR0 + ACK_SGI / 4 * 4), iar = ICC_IAR_SPURIOUS;
+	u32 prio = mmio_read32(sgi + GICR_IPRIORITYR0 + ACK_SGI / 4 * 4), iar = ICC_IAR_SPURIOUS;
 	unsigned int shift = (ACK_SGI % 4) * 8;
 
-	wr32(sgi + GICR_IGROUPR0, rd32(sgi + GICR_IGROUPR0) | 1U << ACK_SGI);
-	wr32(sgi + GICR_IPRIORITYR0 + ACK_SGI / 4 * 4, (prio & ~(0xffU << shift)) | ACK_PRIO << shift);
-	wr32(gicd + GICD_CTLR, rd32(gicd + GICD_CTLR) | GICD_CTLR_ENABLE_G1);
-	wr32(sgi + GICR_ISENABLER0, 1U << ACK_SGI);
-	wr32(sgi + GICR_ISPENDR0, 1U << ACK_SGI);
+	mmio_write32(sgi + GICR_IGROUPR0, mmio_read32(sgi + GICR_IGROUPR0) | 1U << ACK_SGI);
+	mmio_write32(sgi + GICR_IPRIORITYR0 + ACK_SGI / 4 * 4, (prio & ~(0xffU << shift)) | ACK_PRIO << shift);
+	mmio_write32(gicd + GICD_CTLR, mmio_read32(gicd + GICD_CTLR) | GICD_CTLR_ENABLE_G1);
+	mmio_write32(sgi + GICR_ISENABLER0, 1U << ACK_SGI);
+	mmio_write32(sgi + GICR_ISPENDR0, 1U << ACK_SGI);
 	dsb_sy();
 	isb();
 	for (d = deadline_us(WAIT_US); !deadline_passed(d);) {
@@ -532,37 +505,37 @@ static void acknowledge_sgi(int self)
 static void dirty_gic(void)
 {
 	for (u32 i = 1; i < nr_intids / 32; i++) {
-		wr32(gicd + GICD_IGROUPR + 4 * i, ~rd32(gicd + GICD_IGROUPR + 4 * i));
-		wr32(gicd + GICD_ISENABLER + 4 * i, 0xffffffff);
-		wr32(gicd + GICD_ISPENDR + 4 * i, 0x00f000f0);
-		wr32(gicd + GICD_ISACTIVER + 4 * i, 0x0f000000);
+		mmio_write32(gicd + GICD_IGROUPR + 4 * i, ~mmio_read32(gicd + GICD_IGROUPR + 4 * i));
+		mmio_write32(gicd + GICD_ISENABLER + 4 * i, 0xffffffff);
+		mmio_write32(gicd + GICD_ISPENDR + 4 * i, 0x00f000f0);
+		mmio_write32(gicd + GICD_ISACTIVER + 4 * i, 0x0f000000);
 	}
 	for (u32 i = GIC_NR_PRIVATE_IRQS / 4; i < nr_intids / 4; i++)
-		wr32(gicd + GICD_IPRIORITYR + 4 * i, 0xa0b0c0d0);
+		mmio_write32(gicd + GICD_IPRIORITYR + 4 * i, 0xa0b0c0d0);
 	for (u32 i = GIC_NR_PRIVATE_IRQS / 16; i < nr_intids / 16; i++)
-		wr32(gicd + GICD_ICFGR + 4 * i, rd32(gicd + GICD_ICFGR + 4 * i) ^ 0xaaaaaaaa);
+		mmio_write32(gicd + GICD_ICFGR + 4 * i, mmio_read32(gicd + GICD_ICFGR + 4 * i) ^ 0xaaaaaaaa);
 	/* Aff1 = 1: no such CPU here. */
 	for (u32 i = GIC_NR_PRIVATE_IRQS; i < nr_intids; i++)
-		wr32(gicd + GICD_IROUTER + 8 * i, 0x100);
-	wr32(gicd + GICD_CTLR, GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
+		mmio_write32(gicd + GICD_IROUTER + 8 * i, 0x100);
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
 
 	for (int c = 0; c < ncpus; c++) {
 		u64 rd = gicr[c], sgi = rd + GICR_SGI_BASE;
 
 		/* What Linux does to wake a redistributor, and LPIs on. */
-		wr32(rd + GICR_WAKER, 0);
-		wr32(rd + GICR_CTLR, 1);
-		wr32(rd + GICR_PROPBASER, 0x41230013);
-		wr32(rd + GICR_PENDBASER, 0x41240000 + 0x10000 * (u32)c);
-		wr32(sgi + GICR_IGROUPR0, ~rd32(sgi + GICR_IGROUPR0));
-		wr32(sgi + GICR_ISENABLER0, 0xffffffff);
+		mmio_write32(rd + GICR_WAKER, 0);
+		mmio_write32(rd + GICR_CTLR, 1);
+		mmio_write32(rd + GICR_PROPBASER, 0x41230013);
+		mmio_write32(rd + GICR_PENDBASER, 0x41240000 + 0x10000 * (u32)c);
+		mmio_write32(sgi + GICR_IGROUPR0, ~mmio_read32(sgi + GICR_IGROUPR0));
+		mmio_write32(sgi + GICR_ISENABLER0, 0xffffffff);
 		/* SGIs 1, 2, PPIs 16, 20 pending; SGI 7, PPI 21 active.  Not the
 		 * timers' PPIs (KVM drives those from the timer). */
-		wr32(sgi + GICR_ISPENDR0, 0x00110006);
-		wr32(sgi + GICR_ISACTIVER0, 0x00200080);
+		mmio_write32(sgi + GICR_ISPENDR0, 0x00110006);
+		mmio_write32(sgi + GICR_ISACTIVER0, 0x00200080);
 		for (u32 i = 0; i < 8; i++)
-			wr32(sgi + GICR_IPRIORITYR0 + 4 * i, 0x60708090 + 0x01010101 * (u32)c);
-		wr32(sgi + GICR_ICFGR0 + 4, 0xaaaaaaaa);
+			mmio_write32(sgi + GICR_IPRIORITYR0 + 4 * i, 0x60708090 + 0x01010101 * (u32)c);
+		mmio_write32(sgi + GICR_ICFGR0 + 4, 0xaaaaaaaa);
 	}
 }
 
@@ -571,24 +544,24 @@ static int wait_input(int want)
 {
 	u64 d = deadline_us(want ? 2 * WAIT_US : 100000);
 
-	while (!(rd8(uart + U_LSR) & UART_LSR_DR) && !deadline_passed(d))
+	while (!(mmio_read8(uart + U_LSR) & UART_LSR_DR) && !deadline_passed(d))
 		cpu_relax();
 	udelay(200000);		/* the rest of it, in the same write */
-	return rd8(uart + U_LSR) & UART_LSR_DR;
+	return mmio_read8(uart + U_LSR) & UART_LSR_DR;
 }
 
 /* Every UART register a guest can write, and an interrupt raised: IER's
  * THRE (and, with input waiting, received data) interrupt. */
 static void dirty_uart(void)
 {
-	wr8(uart + U_IIR_FCR, 0xc1);		/* FIFOs on, trigger 14, nothing cleared */
-	wr8(uart + U_LCR, UART_LCR_DLAB);
-	wr8(uart + U_DLL, 0x0c);		/* divisor 0x010c */
-	wr8(uart + U_DLM, 0x01);
-	wr8(uart + U_LCR, 0x1b);		/* 8 bits, even parity: output still works */
-	wr8(uart + U_MCR, 0x0f);		/* DTR, RTS, OUT1, OUT2; no loopback */
-	wr8(uart + U_SCR, 0xa5);
-	wr8(uart + U_IER, 0x0f);
+	mmio_write8(uart + U_IIR_FCR, 0xc1);		/* FIFOs on, trigger 14, nothing cleared */
+	mmio_write8(uart + U_LCR, UART_LCR_DLAB);
+	mmio_write8(uart + U_DLL, 0x0c);		/* divisor 0x010c */
+	mmio_write8(uart + U_DLM, 0x01);
+	mmio_write8(uart + U_LCR, 0x1b);		/* 8 bits, even parity: output still works */
+	mmio_write8(uart + U_MCR, 0x0f);		/* DTR, RTS, OUT1, OUT2; no loopback */
+	mmio_write8(uart + U_SCR, 0xa5);
+	mmio_write8(uart + U_IER, 0x0f);
 }
 
 static int differs(const struct rset *s, int c)
@@ -621,7 +594,7 @@ static void __noreturn boot0(const void *fdt, u64 disk, int self, int want_rx)
 	input = wait_input(want_rx);
 	if (input || want_rx)
 		tap_ok(input, "console input waits unread in the UART's RX FIFO (LSR 0x%x)",
-		       rd8(uart + U_LSR));
+		       mmio_read8(uart + U_LSR));
 	else
 		tap_skip("no console input: run with rx=1 and input on stdin",
 			 "console input waits unread in the UART's RX FIFO");
@@ -643,7 +616,7 @@ static void __noreturn boot0(const void *fdt, u64 disk, int self, int want_rx)
 	tap_ok(!unchanged, "the test's writes show in every register set it dirtied (%u readings)",
 	       nv);
 	tap_ok(!(ud[UR_IIR] & UART_IIR_NO_INT) &&
-	       (rd32(gicd + GICD_ISPENDR + 4 * (UART_INTID / 32)) & 1U << (UART_INTID % 32)),
+	       (mmio_read32(gicd + GICD_ISPENDR + 4 * (UART_INTID / 32)) & 1U << (UART_INTID % 32)),
 	       "the UART raised its interrupt: IIR 0x%x, INTID %d pending", ud[UR_IIR], UART_INTID);
 
 	st->magic = STORE_MAGIC;
@@ -758,7 +731,7 @@ void guest_main(u64 dtb)
 		tap_bail(fdt, "no arm,gic-v3 node with distributor and redistributors");
 	if (find_redists(base))
 		tap_bail(fdt, "a CPU without a redistributor at 0x%llx", (unsigned long long)base);
-	nr_intids = 32 * (GICD_TYPER_ITLINES(rd32(gicd + GICD_TYPER)) + 1);
+	nr_intids = 32 * (GICD_TYPER_ITLINES(mmio_read32(gicd + GICD_TYPER)) + 1);
 	if (nr_intids > MAX_INTIDS)
 		nr_intids = MAX_INTIDS;
 	if (strcmp(uart_describe(), "ns16550a"))
