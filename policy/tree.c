@@ -309,9 +309,14 @@ size_t tree_find_piece(const struct table_tree *t, uint32_t fid)
 		 * more than it saved; the one needed waits for the count.) */
 		TREE_PREFETCH(&t->action[k * TREE_LEAF_KEYS]);
 		/* The last key <= fid; none when fid lies before the first
-		 * piece (k = 0 and no key counted: i wraps to TREE_NONE). */
-		i = k * TREE_LEAF_KEYS +
-		    count_below(t->level[t->height] + k * TREE_LEAF_KEYS, TREE_LEAF_KEYS, key) - 1;
+		 * piece (k = 0 and no key counted: i wraps to TREE_NONE).  A
+		 * table of 16 pieces or fewer (every shipped config's) is one
+		 * leaf whose second line is padding: only its first counts. */
+		if (t->nr <= 16)
+			i = (size_t)count_below(t->level[0], 16, key) - 1;
+		else
+			i = k * TREE_LEAF_KEYS + count_below(t->level[t->height] + k * TREE_LEAF_KEYS,
+							     TREE_LEAF_KEYS, key) - 1;
 		if (i == TREE_NONE)
 			return TREE_NONE;
 	}

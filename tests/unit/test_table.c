@@ -442,7 +442,7 @@ START_TEST(test_lookup_every_tree_shape)
 {
 	const size_t leaf = TREE_LEAF_KEYS, fan = TREE_NODE_KEYS + 1;
 	const size_t sizes[] = {
-		1, 2, 3, leaf - 1, leaf, leaf + 1, 2 * leaf, 2 * leaf + 1,
+		1, 2, 3, 15, 16, 17, leaf - 1, leaf, leaf + 1, 2 * leaf, 2 * leaf + 1,
 		leaf * fan - 1, leaf * fan, leaf * fan + 1, leaf * fan + leaf + 1,
 		leaf * fan * fan + 1,	/* three levels */
 	};
