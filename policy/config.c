@@ -322,8 +322,8 @@ static void report_conflict(struct parse *ps, const struct table_conflict *c)
 static const struct policy_rule *first_psci_rule(const struct policy *p)
 {
 	for (size_t i = 0; i < p->nr_pieces; i++)
-		if (p->pieces[i].service == &psci_service)
-			return p->pieces[i].pub.rule;
+		if (p->pieces[i].rule->service == &psci_service)
+			return p->pieces[i].rule;
 	return NULL;
 }
 
@@ -436,7 +436,7 @@ static void finish(struct parse *ps)
 	}
 
 	for (size_t i = 0; i < p->nr_pieces; i++)
-		if (p->pieces[i].service == &psci_service)
+		if (p->pieces[i].rule->service == &psci_service)
 			p->psci_in_user = true;
 	/* Once, so that PSCI_FEATURES need not look the table up per call. */
 	for (unsigned n = 0; n < 64; n++) {
@@ -597,7 +597,7 @@ void policy_free(struct policy *p)
 	free(p->warnings);
 	free(p->rules);
 	free(p->pieces);
-	free(p->firsts);
+	tree_free(&p->tree);
 	free(p->source);
 	free(p);
 }

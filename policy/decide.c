@@ -23,8 +23,8 @@ void policy_narrow_call(const struct policy_call *c, struct policy_call *out)
 
 void policy_route(const struct policy *p, uint64_t x0, struct policy_route *rt)
 {
-	const struct table_piece *pc;
 	const struct smccc_service *s;
+	size_t i;
 
 	memset(rt, 0, sizeof(*rt));
 	/* (1) The 32-bit rule: the function ID is W0 and X0[63:32] must be
@@ -34,16 +34,18 @@ void policy_route(const struct policy *p, uint64_t x0, struct policy_route *rt)
 		rt->verdict = POLICY_VERDICT_UPPER32;
 		return;
 	}
-	/* (2) The rule; nothing named means the default deny. */
-	pc = policy_find_piece(p, (uint32_t)x0);
-	if (!pc) {
+	/* (2) The rule; nothing named means the default deny.  Everything
+	 * from here on reads the piece's slot and action (tree.c), not the
+	 * rule: rt->rule is only an address. */
+	i = tree_find_piece(&p->tree, (uint32_t)x0);
+	if (i == TREE_NONE) {
 		rt->verdict = POLICY_VERDICT_NO_RULE;
 		return;
 	}
-	rt->rule = pc->pub.rule;
-	rt->piece = &pc->pub;
+	rt->rule = &p->rules[tree_slot(&p->tree, i)->rule];
+	rt->piece = &p->pieces[i];
 	rt->verdict = POLICY_VERDICT_SERVICE;
-	s = pc->service;
+	s = p->tree.actions[p->tree.action[i]].service;
 	if (s->nr_args) {
 		rt->nr_args = s->nr_args((uint32_t)x0);
 		if (rt->nr_args > SMCCC_MAX_ARGS)
@@ -74,12 +76,14 @@ void policy_answer(const struct policy *p, const struct policy_route *rt,
 	 * it declared, whatever the caller read: what the VMM reads from the
 	 * vCPU and what tests pass in then cannot answer differently. */
 	if (rt->piece) {
-		/* the copy in the piece: no second cache miss on the rule */
-		const struct table_piece *pc = (const struct table_piece *)rt->piece;
+		/* the piece's action, which policy_route() just read: no
+		 * cache miss on the rule */
+		size_t i = (size_t)(rt->piece - p->pieces);
+		const struct tree_action *a = &p->tree.actions[p->tree.action[i]];
 
-		s = pc->service;
-		arg = pc->arg;
-		decision = pc->decision;
+		s = a->service;
+		arg = tree_arg(&p->tree, i);
+		decision = a->decision;
 	} else {
 		s = rt->rule->service;
 		arg = rt->rule->arg;

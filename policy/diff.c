@@ -18,13 +18,13 @@ static const struct policy_rule *run_at(struct cursor *c, uint64_t x, uint64_t *
 {
 	const struct policy *p = c->p;
 
-	while (c->i < p->nr_pieces && p->pieces[c->i].pub.last < x)
+	while (c->i < p->nr_pieces && p->pieces[c->i].last < x)
 		c->i++;
-	if (c->i < p->nr_pieces && p->pieces[c->i].pub.first <= x) {
-		*end = p->pieces[c->i].pub.last;
-		return p->pieces[c->i].pub.rule;
+	if (c->i < p->nr_pieces && p->pieces[c->i].first <= x) {
+		*end = p->pieces[c->i].last;
+		return p->pieces[c->i].rule;
 	}
-	*end = c->i < p->nr_pieces ? (uint64_t)p->pieces[c->i].pub.first - 1 : 0xFFFFFFFFULL;
+	*end = c->i < p->nr_pieces ? (uint64_t)p->pieces[c->i].first - 1 : 0xFFFFFFFFULL;
 	return NULL;
 }
 

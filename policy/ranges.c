@@ -1,7 +1,7 @@
 /*
  * The flattened table (table.c builds it): sorted, disjoint pieces, each
- * decided by one rule.  Lookup by binary search, and the list of ranges for
- * KVM_ARM_VM_SMCCC_FILTER.
+ * decided by one rule.  Lookup (through tree.c's search tree), and the list
+ * of ranges for KVM_ARM_VM_SMCCC_FILTER.
  */
 #include <stdlib.h>
 
@@ -21,43 +21,22 @@ bool policy_range_has_32bit(uint32_t first, uint32_t last)
 	return !(first & SMCCC_SMC64);
 }
 
-const struct table_piece *policy_find_piece(const struct policy *p, uint32_t fid)
-{
-	const uint32_t *base = p->firsts;
-	size_t n = p->nr_pieces, i;
-
-	if (!n)
-		return NULL;
-	/* The last piece with first <= fid, by a branch-free binary search: a
-	 * guest's function IDs are unpredictable, mispredicted branches are not
-	 * free, and this keeps the cost of a decision flat as rules grow. */
-	while (n > 1) {
-		size_t half = n / 2;
-
-		base = base[half] <= fid ? base + half : base;
-		n -= half;
-	}
-	i = (size_t)(base - p->firsts);
-	if (p->firsts[i] > fid || fid > p->pieces[i].pub.last)
-		return NULL;
-	return &p->pieces[i];
-}
-
 const struct policy_rule *policy_lookup(const struct policy *p, uint32_t fid)
 {
-	const struct table_piece *pc = policy_find_piece(p, fid);
+	size_t i = tree_find_piece(&p->tree, fid);
 
-	return pc ? pc->pub.rule : NULL;
+	return i == TREE_NONE ? NULL : &p->rules[tree_slot(&p->tree, i)->rule];
 }
 
 enum policy_filter_action policy_kvm_action(const struct policy *p, uint32_t fid)
 {
-	const struct table_piece *pc;
+	size_t i;
 
 	if (policy_fid_reserved(fid))
 		return POLICY_FILTER_HANDLE;
-	pc = policy_find_piece(p, fid);
-	return pc ? pc->service->filter : p->default_action;
+	i = tree_find_piece(&p->tree, fid);
+	return i == TREE_NONE ? p->default_action
+			      : p->tree.actions[p->tree.action[i]].service->filter;
 }
 
 /* Accumulates ranges, merging a range into the previous one when they touch
@@ -125,12 +104,12 @@ size_t policy_filter_ranges(const struct policy *p, struct policy_filter_range *
 	size_t i;
 
 	for (i = 0; i < p->nr_pieces; i++) {
-		const struct table_piece *pc = &p->pieces[i];
+		const struct policy_piece *pc = &p->pieces[i];
 
-		if (pc->pub.first > next)
-			emit_unreserved(&e, next, pc->pub.first - 1, p->default_action);
-		emit_unreserved(&e, pc->pub.first, pc->pub.last, pc->service->filter);
-		next = (uint64_t)pc->pub.last + 1;
+		if (pc->first > next)
+			emit_unreserved(&e, next, pc->first - 1, p->default_action);
+		emit_unreserved(&e, pc->first, pc->last, pc->rule->service->filter);
+		next = (uint64_t)pc->last + 1;
 	}
 	if (next <= 0xFFFFFFFFULL)
 		emit_unreserved(&e, next, 0xFFFFFFFFULL, p->default_action);
@@ -176,7 +155,7 @@ size_t policy_nr_pieces(const struct policy *p)
 
 const struct policy_piece *policy_piece_at(const struct policy *p, size_t i)
 {
-	return i < p->nr_pieces ? &p->pieces[i].pub : NULL;
+	return i < p->nr_pieces ? &p->pieces[i] : NULL;
 }
 
 const struct policy_rule *policy_rule_parent(const struct policy_rule *r)

@@ -19,6 +19,8 @@ static const struct smccc_service *const services[] = {
 };
 
 #define NR_SERVICES (sizeof(services) / sizeof(services[0]))
+_Static_assert(NR_SERVICES < TREE_MAX_ACTIONS,
+	       "tree.c keeps an action entry a service beside the (service, argument) pairs");
 
 size_t smccc_nr_services(void)
 {

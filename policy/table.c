@@ -82,9 +82,8 @@ static void emit(struct flattener *f, uint64_t last, struct policy_rule *r)
 
 	if (f->next > last)
 		return;
-	p->pieces[p->nr_pieces++] = (struct table_piece){
-		.pub = { .first = (uint32_t)f->next, .last = (uint32_t)last, .rule = r },
-		.service = r->service, .arg = r->arg, .decision = r->decision,
+	p->pieces[p->nr_pieces++] = (struct policy_piece){
+		.first = (uint32_t)f->next, .last = (uint32_t)last, .rule = r,
 	};
 	r->nr_pieces++;
 	f->next = last + 1;
@@ -134,20 +133,21 @@ int policy_table_build(struct policy *p, struct table_conflict *c)
 		return r;
 	}
 	free(p->pieces);
-	free(p->firsts);
 	/* Each rule starts at most one piece when pushed and ends one when
 	 * popped. */
 	p->pieces = malloc(2 * n * sizeof(*p->pieces));
-	p->firsts = malloc(2 * n * sizeof(*p->firsts));
-	if (!p->pieces || !p->firsts) {
+	if (!p->pieces) {
 		free(stack);
 		return -ENOMEM;
 	}
 	flatten(p, stack);
 	free(stack);
-	/* The binary search reads only these 4-byte keys: 200,000 pieces fit
-	 * in a core's L2 cache, so a lookup stays cheap as the policy grows. */
-	for (size_t i = 0; i < p->nr_pieces; i++)
-		p->firsts[i] = p->pieces[i].pub.first;
-	return 0;
+	if (p->nr_pieces < 2 * n) {	/* give back what nesting did not use */
+		struct policy_piece *fit = realloc(p->pieces,
+						   (p->nr_pieces ? p->nr_pieces : 1) * sizeof(*fit));
+
+		if (fit)
+			p->pieces = fit;
+	}
+	return tree_build(&p->tree, p);
 }

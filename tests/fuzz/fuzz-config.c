@@ -24,7 +24,8 @@ static int in_reserved(uint64_t id)
  * The flattened table: pieces sorted, disjoint, each inside its rule; the
  * rules nest (any two disjoint or one inside the other); each piece is
  * decided by the innermost rule holding it; lookup agrees; and KVM's filter
- * gives each piece its rule's action.
+ * gives each piece its rule's action; an ID next to a piece but in none
+ * has no rule.
  */
 static void check_table(const struct policy *p, size_t nr)
 {
@@ -39,6 +40,14 @@ static void check_table(const struct policy *p, size_t nr)
 		if (pc->first < policy_rule_first(pc->rule) || pc->last > policy_rule_last(pc->rule))
 			abort();
 		if (policy_lookup(p, pc->first) != pc->rule || policy_lookup(p, pc->last) != pc->rule)
+			abort();
+		/* an ID in no piece has no rule: the gaps' ends */
+		if (pc->first > 0 && (!i || policy_piece_at(p, i - 1)->last < pc->first - 1) &&
+		    policy_lookup(p, pc->first - 1))
+			abort();
+		if (pc->last < UINT32_MAX && (i + 1 == np || policy_piece_at(p, i + 1)->first >
+							      pc->last + 1) &&
+		    policy_lookup(p, pc->last + 1))
 			abort();
 		if (policy_kvm_action(p, pc->first) != policy_rule_filter_action(pc->rule))
 			abort();

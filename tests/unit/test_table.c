@@ -1,17 +1,21 @@
 /*
  * Unit tests of nested rules and the flattened table (table.c, ranges.c):
  * the most specific rule wins, crossing rules are refused with the split
- * to make, the KVM filter and PSCI follow the flattened table; and of
+ * to make, the KVM filter and PSCI follow the flattened table; of the
+ * lookup's search tree (tree.c) at every size where its shape changes, and
+ * against a linear scan of the rules on random nested policies; and of
  * policy_diff() (diff.c).
  */
 #include <check.h>
 
 #include "check-main.h"
 #include "fake-platform.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy-internal.h"	/* the tree's node sizes, to test around them */
 #include "policy.h"
 #include "smccc.h"
 
@@ -358,6 +362,293 @@ START_TEST(test_route_answer_args)
 }
 END_TEST
 
+/* ------------------------------------------------------------ lookup */
+
+/* A growing text buffer for generated policies. */
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+		ck_assert_int_ge(n, 0);
+		if ((size_t)n < t->cap - t->len)
+			break;
+		t->cap = t->cap * 2 + (size_t)n + 1;
+		t->s = realloc(t->s, t->cap);
+		ck_assert_ptr_nonnull(t->s);
+	}
+	t->len += (size_t)n;
+}
+
+/*
+ * n single-ID rules two IDs apart ("r<i>" at base + 3i, "return i"): n
+ * pieces with a gap on each side.  Every ID around every piece is checked
+ * against what the construction says, for piece counts around each place
+ * the tree's shape changes: a leaf full, one more leaf, an inner node
+ * full, one more level.
+ */
+static void check_spaced(size_t n, uint32_t base)
+{
+	struct text t = { .s = malloc(64), .cap = 64 };
+	struct policy_result r;
+	struct policy *p;
+	char name[32];
+
+	ck_assert_ptr_nonnull(t.s);
+	text_add(&t, "[policy]\n");
+	for (size_t i = 0; i < n; i++)
+		text_add(&t, "[rule r%zu]\nrange = 0x%08zX\naction = return %zu\n", i,
+			 base + 3 * i, i);
+	p = load_ok(t.s);
+	free(t.s);
+	ck_assert_uint_eq(policy_nr_pieces(p), n);
+	ck_assert_ptr_null(policy_lookup(p, 0));
+	ck_assert_ptr_null(policy_lookup(p, base - 1));
+	ck_assert_ptr_null(policy_lookup(p, UINT32_MAX));
+	ck_assert_ptr_null(policy_lookup(p, UINT32_MAX - 1));
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id = base + 3 * (uint32_t)i;
+		const struct policy_rule *rule = policy_lookup(p, id);
+
+		snprintf(name, sizeof(name), "r%zu", i);
+		ck_assert_msg(rule && !strcmp(policy_rule_name(rule), name),
+			      "%zu pieces: 0x%08X gives %s, not %s", n, id,
+			      rule ? policy_rule_name(rule) : "(none)", name);
+		ck_assert_ptr_null(policy_lookup(p, id + 1));
+		ck_assert_ptr_null(policy_lookup(p, id + 2));
+		/* The answer: every value distinct, so past the policy's first
+		 * TREE_MAX_ACTIONS - services the value is a per-piece one. */
+		if (n < 5000 || i % 97 == 0 || i + 1 == n) {
+			decide(p, id, &r);
+			ck_assert_uint_eq(r.x[0], i);
+			ck_assert_ptr_eq(r.rule, rule);
+		}
+	}
+	policy_free(p);
+}
+
+START_TEST(test_lookup_every_tree_shape)
+{
+	const size_t leaf = TREE_LEAF_KEYS, fan = TREE_NODE_KEYS + 1;
+	const size_t sizes[] = {
+		1, 2, 3, 15, 16, 17, leaf - 1, leaf, leaf + 1, 2 * leaf, 2 * leaf + 1,
+		leaf * fan - 1, leaf * fan, leaf * fan + 1, leaf * fan + leaf + 1,
+		leaf * fan * fan + 1,	/* three levels */
+	};
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
+		check_spaced(sizes[k], 0x01000000);
+}
+END_TEST
+
+/* The ends of the ID space: pieces at 0 and at 0xFFFFFFFF, where the
+ * tree's padding (the largest key) and "before the first piece" live. */
+START_TEST(test_lookup_ends_of_the_id_space)
+{
+	struct policy *p = load_ok(
+		"[rule zero]\nrange = 0x0\naction = return 1\n"
+		"[rule low]\nrange = 0x1-0xF\naction = return 2\n"
+		"[rule top]\nrange = 0xFFFFFFF0-0xFFFFFFFE\naction = return 3\n"
+		"[rule max]\nrange = 0xFFFFFFFF\naction = return 4\n");
+
+	ck_assert_str_eq(name_at(p, 0), "zero");
+	ck_assert_str_eq(name_at(p, 1), "low");
+	ck_assert_str_eq(name_at(p, 0xF), "low");
+	ck_assert_str_eq(name_at(p, 0x10), "(none)");
+	ck_assert_str_eq(name_at(p, 0xFFFFFFEF), "(none)");
+	ck_assert_str_eq(name_at(p, 0xFFFFFFF0), "top");
+	ck_assert_str_eq(name_at(p, 0xFFFFFFFE), "top");
+	ck_assert_str_eq(name_at(p, 0xFFFFFFFF), "max");
+	policy_free(p);
+
+	p = load_ok("[rule top]\nrange = 0xFFFFFFF0-0xFFFFFFFE\naction = deny\n");
+	ck_assert_str_eq(name_at(p, 0xFFFFFFFF), "(none)");
+	ck_assert_str_eq(name_at(p, 0), "(none)");
+	policy_free(p);
+
+	p = load_ok("[rule all]\nrange = 0x0-0x7FFFFFFF\naction = deny\n"
+		    "[rule high]\nrange = 0xC4000000-0xFFFFFFFF\naction = log\n");
+	ck_assert_str_eq(name_at(p, 0), "all");
+	ck_assert_str_eq(name_at(p, 0x7FFFFFFF), "all");
+	ck_assert_str_eq(name_at(p, 0x80000000), "(none)");
+	ck_assert_str_eq(name_at(p, 0xFFFFFFFF), "high");
+	policy_free(p);
+
+	p = load_ok("[policy]\n");	/* no rule at all */
+	ck_assert_uint_eq(policy_nr_pieces(p), 0);
+	ck_assert_str_eq(name_at(p, 0), "(none)");
+	ck_assert_str_eq(name_at(p, 0xFFFFFFFF), "(none)");
+	policy_free(p);
+}
+END_TEST
+
+/* xorshift32: the same policies on every run and host. */
+static uint32_t rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+struct gen {
+	struct text t;
+	uint32_t seed;
+	unsigned nrules, max;
+};
+
+static const char *const gen_actions[] = {
+	"deny", "log", "forward-deny", "kernel", "return 0x5", "return -2", "return 0x77",
+};
+
+/*
+ * Rules inside [first, last], none of them the whole range: at random
+ * gaps, of random lengths, some holding rules of their own, down to depth
+ * levels.  Two rules so made either nest or are disjoint.
+ */
+static void gen_inside(struct gen *g, uint64_t first, uint64_t last, unsigned depth)
+{
+	uint64_t x = first, span = last - first + 1;
+
+	while (x <= last && g->nrules < g->max) {
+		uint64_t gap = rnd(&g->seed) % (span / 8 + 2), len, end;
+
+		x += rnd(&g->seed) % 3 ? gap : 0;	/* some rules touch */
+		if (x > last)
+			break;
+		len = 1 + rnd(&g->seed) % (rnd(&g->seed) % 4 ? 8 : span / 4 + 1);
+		end = x + len - 1 > last ? last : x + len - 1;
+		if (x == first && end == last) {
+			if (end == first)
+				break;	/* a single ID: nothing smaller inside */
+			end--;
+		}
+		text_add(&g->t, "[rule r%u]\nrange = 0x%08llX-0x%08llX\n", g->nrules++,
+			 (unsigned long long)x, (unsigned long long)end);
+		if (rnd(&g->seed) % 4)
+			text_add(&g->t, "action = %s\n", gen_actions[rnd(&g->seed) %
+					  (sizeof(gen_actions) / sizeof(gen_actions[0]))]);
+		else	/* values of their own: past ~250, tree.c's wide slots */
+			text_add(&g->t, "action = return %u\n", rnd(&g->seed) % 100000);
+		if (depth && end > x && rnd(&g->seed) % 2)
+			gen_inside(g, x, end, depth - 1);
+		x = end + 1;
+	}
+}
+
+/* The innermost rule holding fid, by looking at every rule. */
+static const struct policy_rule *linear_lookup(const struct policy *p, uint32_t fid)
+{
+	const struct policy_rule *best = NULL;
+
+	for (size_t j = 0; j < policy_nr_rules(p); j++) {
+		const struct policy_rule *r = policy_rule_at(p, j);
+
+		if (policy_rule_first(r) > fid || policy_rule_last(r) < fid)
+			continue;
+		if (!best || (uint64_t)policy_rule_last(r) - policy_rule_first(r) <
+			     (uint64_t)policy_rule_last(best) - policy_rule_first(best))
+			best = r;
+	}
+	return best;
+}
+
+static void check_against_scan(const struct policy *p, uint32_t fid)
+{
+	const struct policy_rule *want = linear_lookup(p, fid), *got = policy_lookup(p, fid);
+	struct policy_route rt;
+
+	ck_assert_msg(got == want, "0x%08X: lookup gives %s, the scan %s", fid,
+		      got ? policy_rule_name(got) : "(none)",
+		      want ? policy_rule_name(want) : "(none)");
+	policy_route(p, fid, &rt);
+	ck_assert_ptr_eq(rt.rule, want);
+	ck_assert_int_eq(rt.verdict, want ? POLICY_VERDICT_SERVICE : POLICY_VERDICT_NO_RULE);
+	if (want) {
+		ck_assert_ptr_eq(rt.piece->rule, want);
+		ck_assert_uint_le(rt.piece->first, fid);
+		ck_assert_uint_ge(rt.piece->last, fid);
+	}
+	if (!policy_fid_reserved(fid))
+		ck_assert_int_eq(policy_kvm_action(p, fid),
+				 want ? policy_rule_filter_action(want) : policy_default_action(p));
+	if (want && !strcmp(policy_rule_action_name(want), "return")) {
+		struct policy_result r;
+
+		decide(p, fid, &r);
+		ck_assert_uint_eq(r.x[0], policy_rule_arg(want));
+	}
+}
+
+/*
+ * Differential: on random nested policies of 1 to 3,000 rules (the
+ * largest some 3,300 pieces, three levels of tree, and more return values
+ * than tree.c's actions table holds: wide slots), the lookup, the
+ * route, the KVM action and a return rule's answer agree with a linear
+ * scan of the rules at every rule's ends and their neighbours, at random
+ * IDs in and around the rules, and anywhere.
+ */
+START_TEST(test_lookup_matches_linear_scan)
+{
+	static const unsigned sizes[] = { 1, 2, 5, 17, 40, 100, 300, 1000, 3000 };
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
+		for (uint32_t round = 0; round < (sizes[k] >= 1000 ? 2 : 6); round++) {
+			struct gen g = {
+				.t = { .s = malloc(64), .cap = 64 },
+				.seed = 0x9E3779B9U ^ (sizes[k] * 2654435761U + round),
+				.max = sizes[k],
+			};
+			uint64_t lo = 0x82000000U, hi = lo;
+			struct policy *p;
+
+			ck_assert_ptr_nonnull(g.t.s);
+			text_add(&g.t, "[policy]\ndefault = %s\n", round % 2 ? "deny" : "kernel");
+			if (round % 3 == 0) {	/* the ends of the ID space too */
+				text_add(&g.t, "[rule lo]\nrange = 0x0-0x%X\naction = log\n", round);
+				text_add(&g.t, "[rule hi]\nrange = 0x%08X-0xFFFFFFFF\naction = "
+					 "return 0x1\n", 0xFFFFFFFFU - round * 7);
+			}
+			/* windows of 4,096 IDs until there are enough rules */
+			for (; g.nrules < g.max; hi += 4096)
+				gen_inside(&g, hi, hi + 4095, 4);
+			p = load_ok(g.t.s);
+			free(g.t.s);
+			check_table(p);
+			for (size_t j = 0; j < policy_nr_rules(p); j++) {
+				const struct policy_rule *r = policy_rule_at(p, j);
+				uint32_t f = policy_rule_first(r), l = policy_rule_last(r);
+
+				check_against_scan(p, f);
+				check_against_scan(p, l);
+				check_against_scan(p, f - 1);	/* wraps at 0: fine */
+				check_against_scan(p, l + 1);
+			}
+			for (unsigned q = 0; q < 300; q++) {
+				uint32_t x = rnd(&g.seed);
+
+				check_against_scan(p, (uint32_t)(lo - 64 + x % (hi - lo + 128)));
+				if (q % 4 == 0)
+					check_against_scan(p, x);
+			}
+			check_against_scan(p, 0);
+			check_against_scan(p, UINT32_MAX);
+			policy_free(p);
+		}
+}
+END_TEST
+
 /* ------------------------------------------------------------ diff */
 
 static size_t diff(const char *a_text, const char *b_text, struct policy_change *out, size_t max)
@@ -479,6 +770,13 @@ static Suite *table_suite(void)
 	tcase_add_test(tc, test_filter_with_nested_actions);
 	tcase_add_test(tc, test_psci_follows_the_table);
 	tcase_add_test(tc, test_route_answer_args);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lookup");
+	tcase_set_timeout(tc, 120);	/* 135,000 rules under ASan */
+	tcase_add_test(tc, test_lookup_every_tree_shape);
+	tcase_add_test(tc, test_lookup_ends_of_the_id_space);
+	tcase_add_test(tc, test_lookup_matches_linear_scan);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("diff");
