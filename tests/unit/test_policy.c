@@ -12,32 +12,9 @@
 #include <string.h>
 
 #include "kvm-handlers.h"
+#include "policy-load.h"
 #include "policy.h"
 #include "smccc.h"
-
-#define ALL_ONES	0xFFFFFFFFFFFFFFFFULL
-
-static struct policy *load_ok(const char *text)
-{
-	char err[512] = "";
-	struct policy *p = policy_load_string(text, "t.conf", err, sizeof(err));
-
-	ck_assert_msg(p, "load failed: %s", err);
-	return p;
-}
-
-/* Expect a load error "t.conf:LINE: ...SUBSTR...". */
-static void load_fails(const char *text, unsigned line, const char *substr)
-{
-	char err[512] = "", prefix[64];
-	struct policy *p = policy_load_string(text, "t.conf", err, sizeof(err));
-
-	ck_assert_msg(!p, "loaded, expected line %u: %s", line, substr);
-	snprintf(prefix, sizeof(prefix), "t.conf:%u: ", line);
-	ck_assert_msg(!strncmp(err, prefix, strlen(prefix)), "'%s' lacks prefix '%s'", err,
-		      prefix);
-	ck_assert_msg(strstr(err, substr), "'%s' lacks '%s'", err, substr);
-}
 
 static const char *decision(const struct policy_result *r)
 {

@@ -15,29 +15,9 @@
 #include <unistd.h>
 
 #include "number.h"
+#include "policy-load.h"
 #include "policy.h"
 #include "smccc.h"
-
-static struct policy *load_ok(const char *text)
-{
-	char err[512] = "";
-	struct policy *p = policy_load_string(text, "t.conf", err, sizeof(err));
-
-	ck_assert_msg(p, "load failed: %s", err);
-	return p;
-}
-
-static void load_fails(const char *text, unsigned line, const char *substr)
-{
-	char err[1024] = "", prefix[64];
-	struct policy *p = policy_load_string(text, "t.conf", err, sizeof(err));
-
-	ck_assert_msg(!p, "loaded, expected line %u: %s", line, substr);
-	snprintf(prefix, sizeof(prefix), "t.conf:%u: ", line);
-	ck_assert_msg(!strncmp(err, prefix, strlen(prefix)), "'%s' lacks prefix '%s'", err,
-		      prefix);
-	ck_assert_msg(strstr(err, substr), "'%s' lacks '%s'", err, substr);
-}
 
 /* A temporary file holding len bytes of text; the caller unlinks it. */
 static void write_temp(char *path, size_t size, const char *text, size_t len)
