@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "../unit/policy-ref.h"
 #include "service.h"
 #include "smccc.h"
 
@@ -127,23 +128,6 @@ static const struct smccc_platform_ops ops = {
 	f_cpu_on, f_cpu_off, f_cpu_is_on, f_system_off, f_system_reset, f_entropy,
 };
 
-/* The rule deciding fid, by looking at every rule: the smallest holding it. */
-static const struct policy_rule *innermost(const struct policy *p, uint32_t fid)
-{
-	const struct policy_rule *best = NULL;
-
-	for (size_t j = 0; j < policy_nr_rules(p); j++) {
-		const struct policy_rule *r = policy_rule_at(p, j);
-
-		if (policy_rule_first(r) > fid || policy_rule_last(r) < fid)
-			continue;
-		if (!best || (uint64_t)policy_rule_last(r) - policy_rule_first(r) <
-			     (uint64_t)policy_rule_last(best) - policy_rule_first(best))
-			best = r;
-	}
-	return best;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -188,7 +172,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			continue;
 		}
-		if (r.rule != innermost(p, (uint32_t)c.x[0]))
+		if (r.rule != policy_ref_lookup(p, (uint32_t)c.x[0]))
 			abort();
 		if (effects != before)
 			continue;	/* the same call again would meet another state */

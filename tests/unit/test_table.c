@@ -17,6 +17,7 @@
 
 #include "policy-internal.h"	/* the tree's node sizes, to test around them */
 #include "policy-load.h"
+#include "policy-ref.h"
 #include "policy.h"
 #include "smccc.h"
 
@@ -525,26 +526,9 @@ static void gen_inside(struct gen *g, uint64_t first, uint64_t last, unsigned de
 	}
 }
 
-/* The innermost rule holding fid, by looking at every rule. */
-static const struct policy_rule *linear_lookup(const struct policy *p, uint32_t fid)
-{
-	const struct policy_rule *best = NULL;
-
-	for (size_t j = 0; j < policy_nr_rules(p); j++) {
-		const struct policy_rule *r = policy_rule_at(p, j);
-
-		if (policy_rule_first(r) > fid || policy_rule_last(r) < fid)
-			continue;
-		if (!best || (uint64_t)policy_rule_last(r) - policy_rule_first(r) <
-			     (uint64_t)policy_rule_last(best) - policy_rule_first(best))
-			best = r;
-	}
-	return best;
-}
-
 static void check_against_scan(const struct policy *p, uint32_t fid)
 {
-	const struct policy_rule *want = linear_lookup(p, fid), *got = policy_lookup(p, fid);
+	const struct policy_rule *want = policy_ref_lookup(p, fid), *got = policy_lookup(p, fid);
 	struct policy_route rt;
 
 	ck_assert_msg(got == want, "0x%08X: lookup gives %s, the scan %s", fid,
