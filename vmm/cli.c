@@ -50,7 +50,7 @@ static const struct option long_opts[] = {
 	/* Test hook, undocumented in --help: a forbidden syscall after the
 	 * seccomp filter is installed must kill the VMM. */
 	{ "debug-forbidden-syscall", optional_argument, NULL, OPT_DEBUG_FORBIDDEN },
-	/* Test hook: the VMM itself crashes (SIGSEGV) once the guest runs. */
+	/* Test hook: SIGUSR1 makes the VMM itself crash (SIGSEGV). */
 	{ "debug-crash", no_argument, NULL, OPT_DEBUG_CRASH },
 	{ NULL, 0, NULL, 0 },
 };

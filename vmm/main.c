@@ -44,6 +44,7 @@
 #endif
 
 static struct kvm vm;
+static bool debug_crash;	/* --debug-crash: SIGUSR1 makes the VMM fault */
 static struct boot_files boot;
 
 /* The policy, and what it means said once at start-up: its warnings, as
@@ -176,6 +177,8 @@ static void on_signal(struct evloop_source *src, uint32_t events)
 			kvm__stop(&vm, VMM_EXIT_SIGNAL_BASE + sig);
 			break;
 		case SIGUSR1:
+			if (debug_crash)	/* a VMM bug, on cue (tests) */
+				raise(SIGSEGV);
 			audit__summary(vm.audit);
 			break;
 		default:	/* SIGCHLD: the VMM starts no children */
@@ -292,11 +295,7 @@ int main(int argc, char *argv[])
 		sandbox__allow_openat(audit__dir_fd(vm.audit), audit__reopen_flags());
 	sandbox__enter(opt.seccomp, opt.debug_forbidden_syscall);
 	kvm__release(&vm);
-	if (opt.debug_crash) {
-		/* A bug in the VMM: the terminal must come back all the same. */
-		sleep(1);
-		raise(SIGSEGV);
-	}
+	debug_crash = opt.debug_crash;
 
 	status = run(&vm, loop);
 	console__flush(500);

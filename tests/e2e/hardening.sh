@@ -167,7 +167,7 @@ if grep -q 'raw_during=1 restored=1 exit=131' "$OUT/pty-quit.out"; then
 else not_ok "terminal: SIGQUIT restores the terminal" "$(grep pty-run: "$OUT/pty-quit.out")"; fi
 
 # A crash of the VMM itself (a fault) restores the terminal, then dies of it.
-if "$PTY" --after "smccc-bench:" -- "$VMM" --kernel "$GUEST/smccc-bench.img" \
+if "$PTY" --after "smccc-bench:" --signal 10 -- "$VMM" --kernel "$GUEST/smccc-bench.img" \
 	--cmdline iters=100000000 --debug-crash >"$OUT/pty-segv.out" 2>&1; then :; fi
 show "$OUT/pty-segv.out"
 if grep -q 'raw_during=1 restored=1 exit=139' "$OUT/pty-segv.out"; then

@@ -105,12 +105,13 @@ wait_for() {
 	return 1
 }
 
-# start_cmd NAME CMD ARGS...: run CMD in the background, its output in
-# $out; type into the guest with "echo ... >&3"; then stop_bg.
+# start_cmd NAME CMD ARGS...: run CMD in the background, its stdout in
+# $out (its stderr joins it at stop_bg: -v lines never split a guest's
+# line); type into the guest with "echo ... >&3"; then stop_bg.
 start_cmd() {
 	out=$OUT/$1.out; shift
 	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
-	( timeout -s KILL 900 "$@" <"$OUT/in" >"$out" 2>&1; echo $? > "$OUT/status" ) &
+	( timeout -s KILL 900 "$@" <"$OUT/in" >"$out" 2>"$out.err"; echo $? > "$OUT/status" ) &
 	exec 3>"$OUT/in"
 }
 
@@ -124,6 +125,7 @@ start_bg() {
 stop_bg() {
 	exec 3>&-
 	wait
+	cat "$out.err" >> "$out" 2>/dev/null
 	show "$out"
 	st=$(cat "$OUT/status" 2>/dev/null)
 }
