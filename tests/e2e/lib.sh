@@ -130,10 +130,11 @@ stop_bg() {
 	st=$(cat "$OUT/status" 2>/dev/null)
 }
 
-# Pointer-auth instructions are very slow under the emulated host's TCG:
-# Linux boots without them unless a test asks for every feature
-# (LINUX_CPU_FEATURES=, as one test in linux.sh does).
-LINUX_CPU_FEATURES=${LINUX_CPU_FEATURES--pauth}
+# The emulated host's TCG makes pointer-auth instructions very slow, and SVE
+# and PMU state on every CPU_ON (hotplug: 200 rounds took 12 minutes with
+# them): Linux boots with none unless a test asks (linux.sh checks every
+# feature once, and -pauth once).
+LINUX_CPU_FEATURES=${LINUX_CPU_FEATURES-none}
 
 # start_linux NAME CPUS CONFIG [ARGS...]: Linux from the test initramfs.
 start_linux() {

@@ -138,7 +138,9 @@ LINUX_CPU_FEATURES=$saved
 linux_features "Linux sees pointer auth, SVE and a PMU by default (paca pacg sve, armv8 PMU)" "$out" \
 	"paca pacg sve" "" yes
 linux_trng "$out"
+LINUX_CPU_FEATURES=-pauth
 linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on" 4 "$CONFIGS/default.conf"
+LINUX_CPU_FEATURES=$saved
 linux_features "--cpu-features -pauth: Linux has no pointer auth, keeps SVE and the PMU" "$out" \
 	"sve" "paca pacg" yes
 linux_boot "Linux, 4 vCPUs, userspace PSCI over SMC, seccomp on" 4 "$CONFIGS/smc.conf"
