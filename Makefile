@@ -61,23 +61,39 @@ LINUX_INITRD := $(BUILD)/linux-guest.cpio.gz
 LINUX_ROOTFS := $(BUILD)/linux-rootfs.img
 
 # ---------------------------------------------------------------- aarch64 vmm
-# The 6.12 UAPI must win over the cross toolchain's 6.1 copy
-# (/usr/aarch64-linux-gnu/include): a folder of links to /usr/include.
+# Libraries: pkg-config's flags where the package ships a .pc file; Debian
+# 12's libfdt-dev ships none, so -lfdt with its header in the default
+# include path (/usr/include/libfdt.h) is the fallback, as for any library
+# without one.
+pc_cflags = $(foreach l,$(1),$(shell pkg-config --cflags $(l) 2>/dev/null))
+pc_libs   = $(foreach l,$(1),$(or $(shell pkg-config --libs $(l) 2>/dev/null),$(2.$(l))))
+2.libfdt      := -lfdt
+2.libseccomp  := -lseccomp
+2.yajl        := -lyajl
 UAPI := $(BUILD)/uapi
 ifeq ($(HOSTARCH),aarch64)
+# Native: the system's 6.12 UAPI (/usr/include, linux-libc-dev from
+# bookworm-backports), dynamic libraries; vmm-static (same objects, static
+# libraries) is the one the emulated host can run, for e2e's fallback.
 A64_CC      := $(CROSS_COMPILE)gcc
-A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(shell pkg-config --cflags libfdt libseccomp 2>/dev/null)
-A64_LDLIBS  := $(shell pkg-config --libs libfdt libseccomp yajl 2>/dev/null || echo -lfdt -lseccomp -lyajl) -lpthread
+A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(call pc_cflags,libfdt libseccomp yajl)
+A64_LDLIBS  := $(call pc_libs,libfdt libseccomp yajl) -lpthread
 A64_LDFLAGS :=
+A64_STATIC_LDLIBS := -lfdt -lseccomp -lyajl_s -lpthread
 VMM_BIN     := $(BUILD)/aarch64/vmm
+A64_DEPS    := $(BUILD)/aarch64/.deps-ok
 else
+# The 6.12 UAPI must win over the cross toolchain's 6.1 copy
+# (/usr/aarch64-linux-gnu/include): a folder of links to /usr/include.
 A64_CC      := $(CROSS_COMPILE)gcc
 A64_SYSROOT := $(CACHE)/arm64/usr
 A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) -isystem $(UAPI) -isystem $(A64_SYSROOT)/include
 A64_LDFLAGS := -static -L$(A64_SYSROOT)/lib/aarch64-linux-gnu
 A64_LDLIBS  := -lfdt -lseccomp -lyajl_s -lpthread
 VMM_BIN     := $(BUILD)/aarch64/vmm
+A64_DEPS    := $(UAPI)/.stamp $(BUILD)/aarch64/.deps-ok
 endif
+SETUP_HINT := run 'sudo tools/setup.sh'
 A64_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(VMM_SRCS)) $(BUILD)/aarch64/obj/gen/default-policy.o
 
 .PHONY: all vmm guests check unit host-checks e2e demo bench fuzz install clean setup distclean host-tools
@@ -91,8 +107,20 @@ $(UAPI)/.stamp:
 	$(Q)ln -sfn /usr/include/linux $(UAPI)/linux
 	$(Q)ln -sfn /usr/include/aarch64-linux-gnu/asm $(UAPI)/asm
 	$(Q)ln -sfn /usr/include/asm-generic $(UAPI)/asm-generic
-	$(Q)grep -q KVM_ARM_VM_SMCCC_CTRL $(UAPI)/asm/kvm.h || \
-		{ echo "make: the 6.12 KVM UAPI is missing: run 'sudo tools/setup.sh'" >&2; exit 1; }
+	$(Q)touch $@
+
+# Before the first object: what the VMM needs, as its compiler sees it (cross
+# or native), each missing piece named with the fix instead of a page of
+# compiler errors.  The 6.12 KVM UAPI: KVM_ARM_VM_SMCCC_CTRL came in 6.4.
+$(BUILD)/aarch64/.deps-ok: $(if $(filter aarch64,$(HOSTARCH)),,$(UAPI)/.stamp)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)command -v $(A64_CC) >/dev/null || { echo "make: no $(A64_CC): $(SETUP_HINT)" >&2; exit 1; }
+	$(Q)printf '#include <linux/kvm.h>\n#ifndef KVM_ARM_VM_SMCCC_CTRL\n#error\n#endif\n' | \
+		$(A64_CC) $(A64_CFLAGS) -E -x c - -o /dev/null 2>/dev/null || \
+		{ echo "make: the 6.12 KVM UAPI is missing (<linux/kvm.h> for $(A64_CC) has no KVM_ARM_VM_SMCCC_CTRL): $(SETUP_HINT)" >&2; exit 1; }
+	$(Q)for h in libfdt.h seccomp.h yajl/yajl_gen.h; do \
+		printf '#include <%s>\n' $$h | $(A64_CC) $(A64_CFLAGS) -E -x c - -o /dev/null 2>/dev/null || \
+		{ echo "make: <$$h> is missing for $(A64_CC): $(SETUP_HINT)" >&2; exit 1; }; done
 	$(Q)touch $@
 
 $(VMM_GEN): configs/default.conf
@@ -103,12 +131,12 @@ $(VMM_GEN): configs/default.conf
 	     echo 'const char default_policy_text[] ='; \
 	     sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; echo ';'; } > $@
 
-$(BUILD)/aarch64/obj/gen/default-policy.o: $(VMM_GEN)
+$(BUILD)/aarch64/obj/gen/default-policy.o: $(VMM_GEN) | $(A64_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(A64_CC) $(A64_CFLAGS) -c $< -o $@
 
-$(BUILD)/aarch64/obj/%.o: %.c $(if $(filter aarch64,$(HOSTARCH)),,$(UAPI)/.stamp)
+$(BUILD)/aarch64/obj/%.o: %.c | $(A64_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(A64_CC) $(A64_CFLAGS) -DVMM_VERSION=\"$(VERSION)\" -MMD -MP -c $< -o $@
@@ -117,6 +145,11 @@ $(VMM_BIN): $(A64_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(A64_CC) $(A64_LDFLAGS) -o $@ $^ $(A64_LDLIBS)
+
+# On arm64: the same objects linked statically, for the emulated host.
+$(BUILD)/aarch64/vmm-static: $(A64_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(A64_CC) -static -o $@ $^ $(A64_STATIC_LDLIBS)
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
