@@ -1,12 +1,13 @@
 # vmm: a small arm64 KVM VMM with a policy over the guest's SMCCC calls.
 #
-#   make            host tools; on x86_64 also the cross-built aarch64 vmm and
-#                   the test guests, on arm64 a native ./vmm
+#   make            host tools, the aarch64 vmm (cross-built and static on
+#                   x86_64, native and dynamic on arm64) and the test guests
 #   make check      setup (as root), unit tests under ASan+UBSan, fuzzers
-#                   briefly, and the end-to-end suite in the emulated host
-#   make demo       boot the test guest and Linux inside the emulated host
-#   make bench      benchmarks that print numbers (KVMTOOL=path: a static
-#                   aarch64 lkvm to compare with)
+#                   briefly, and the end-to-end suite: on this host's KVM on
+#                   an arm64 host that can run the VMM, else in the emulated host
+#   make demo       boot the test guest and Linux, on KVM as make check does
+#   make bench      benchmarks that print numbers (KVMTOOL=path: an aarch64
+#                   lkvm to compare with; static for the emulated host)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show the commands
 
@@ -50,7 +51,7 @@ VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/device.c
 	vmm/arm64/kvm.c vmm/arm64/kvm-cpu.c vmm/arm64/gic.c vmm/arm64/fdt.c vmm/arm64/image.c \
 	vmm/arm64/boot.c vmm/arm64/board.c vmm/arm64/smccc-filter.c vmm/arm64/cpu-features.c $(POLICY_SRCS)
 VMM_GEN  := $(BUILD)/gen/default-policy.c
-# Static aarch64 helpers the e2e suite and benchmarks run in the emulated host,
+# Static aarch64 helpers the e2e suite and benchmarks run on the KVM host,
 # and the Linux test guest's own programs.
 BOOT_TIMER := $(BUILD)/aarch64/boot-timer
 PTY_RUN    := $(BUILD)/aarch64/pty-run
@@ -214,7 +215,14 @@ unit: $(UNIT_BINS)
 	$(Q)fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$t"; CK_FORK=yes $$t || fail=1; done; exit $$fail
 
-e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN) $(PIPE_STALL) $(LINUX_INITRD) $(LINUX_ROOTFS) $(BUILD)/vmm-policy
+# What the e2e scripts use (tests/e2e/lib.sh finds each in the tree); on
+# arm64 also the static VMM, for the emulated host when KVM is unusable.
+E2E_DEPS := vmm guests $(BOOT_TIMER) $(PTY_RUN) $(PIPE_STALL) $(LINUX_INITRD) $(LINUX_ROOTFS) \
+	$(if $(filter aarch64,$(HOSTARCH)),$(BUILD)/aarch64/vmm-static)
+
+# On this host's KVM when it is an arm64 host the VMM can use, else in the
+# emulated host (tests/e2e/launch).
+e2e: $(E2E_DEPS) $(BUILD)/vmm-policy
 	$(Q)tests/e2e/run-all
 
 check:
@@ -286,19 +294,13 @@ $(BUILD)/bench-decide: tests/bench/bench-decide.c $(POLICY_SRCS)
 	@echo "  CC      $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O2 -Ipolicy -o $@ $^ $(HOST_LDLIBS)
 
-bench: vmm guests $(BOOT_TIMER) $(BUILD)/bench-decide $(LINUX_INITRD)
+bench: $(E2E_DEPS) $(BUILD)/bench-decide
 	@echo "## Policy decision cost, host-native"
 	$(Q)$(BUILD)/bench-decide
-	$(Q)tools/arm64-host --add $$(ls $(CACHE)/arm64/boot/vmlinuz-* | head -n 1):/opt/vmm/linux/Image \
-		--add $(LINUX_INITRD):/opt/vmm/linux/initrd.cpio.gz \
-		$(if $(KVMTOOL),--add $(KVMTOOL):/opt/kvmtool) \
-		-- sh /opt/vmm/tests/bench.sh
+	$(Q)KVMTOOL=$(KVMTOOL) tests/e2e/launch bench.sh
 
-demo: vmm guests $(LINUX_INITRD) $(LINUX_ROOTFS)
-	$(Q)tools/arm64-host --add $$(ls $(CACHE)/arm64/boot/vmlinuz-* | head -n 1):/opt/vmm/linux/Image \
-		--add $(LINUX_INITRD):/opt/vmm/linux/initrd.cpio.gz \
-		--add $(LINUX_ROOTFS):/opt/vmm/linux/rootfs.img \
-		-- sh /opt/vmm/tests/demo.sh
+demo: $(E2E_DEPS)
+	$(Q)tests/e2e/launch demo.sh
 
 # ---------------------------------------------------------------- install
 install: all
