@@ -5,6 +5,8 @@
 #   make check      setup (as root), unit tests under ASan+UBSan, fuzzers
 #                   briefly, and the end-to-end suite: on this host's KVM on
 #                   an arm64 host that can run the VMM, else in the emulated host
+#   make native-check  x86_64, as root: the native arm64 build proven in an
+#                   arm64 Debian chroot under qemu-user (tools/native-check)
 #   make demo       boot the test guest and Linux, on KVM as make check does
 #   make bench      benchmarks that print numbers (KVMTOOL=path: an aarch64
 #                   lkvm to compare with; static for the emulated host)
@@ -97,7 +99,8 @@ endif
 SETUP_HINT := run 'sudo tools/setup.sh'
 A64_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(VMM_SRCS)) $(BUILD)/aarch64/obj/gen/default-policy.o
 
-.PHONY: all vmm guests check unit host-checks e2e demo bench fuzz install clean setup distclean host-tools
+.PHONY: all vmm guests check unit host-checks e2e demo bench fuzz install clean setup distclean host-tools \
+	native-check
 all: vmm guests host-tools
 
 vmm: $(VMM_BIN)
@@ -233,6 +236,10 @@ check:
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	$(Q)$(MAKE) --no-print-directory e2e
 
+# x86_64, as root: the native arm64 build in an arm64 chroot under qemu-user.
+native-check:
+	$(Q)tools/native-check
+
 # ---------------------------------------------------------------- fuzzing
 # libFuzzer (clang) with ASan+UBSan.  New inputs go to build/fuzz; the seed
 # corpus in tests/fuzz/corpus is read, never written.
@@ -318,4 +325,5 @@ clean:
 distclean: clean
 	rm -rf $(CACHE)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Not into build/native-check: an arm64 root file system (rc2.d...).
+-include $(shell find $(BUILD) -path $(BUILD)/native-check -prune -o -name '*.d' -type f -print 2>/dev/null)
