@@ -1,5 +1,6 @@
 #!/bin/sh
-# Benchmarks inside the emulated arm64 host: figures, not pass/fail.
+# Benchmarks on KVM (this arm64 host's or the emulated host's: tests/e2e/launch):
+# figures, not pass/fail.
 # (The emulated host is TCG: absolute times are far slower than hardware;
 # the ratios are the figures to watch.)
 . "$(dirname "$0")/lib.sh"
@@ -19,7 +20,7 @@ if [ -f "$LINUX_IMAGE" ]; then
 	for cpus in 1 4; do
 		echo "linux, $cpus vCPU: $("$TIMER" --mem-bytes 536870912 --marker 'linux-guest: ready' \
 			--then 'poweroff -f
- -- "$VMM" --kernel "$LINUX_IMAGE" --initrd "$LINUX_INITRD" \
+' -- "$VMM" --kernel "$LINUX_IMAGE" --initrd "$LINUX_INITRD" \
 			--cpus $cpus --mem 512M)"
 	done
 fi
