@@ -8,7 +8,7 @@ GUEST_OBJCOPY = $(CROSS_COMPILE)objcopy
 
 GUEST_IMAGES := build/guest/boot-test.img build/guest/psci-conformance.img \
 	build/guest/smccc-bench.img build/guest/hostile.img build/guest/cpu-on-race.img \
-	build/guest/trng-test.img
+	build/guest/trng-test.img build/guest/reset-test.img
 
 GUEST_CFLAGS = -ffreestanding -nostdlib -nostartfiles -mgeneral-regs-only \
 	-O2 -Wall -Wextra -Werror -std=gnu11 -g \

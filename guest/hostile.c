@@ -55,34 +55,6 @@
 
 static enum conduit conduit;
 
-/* MMU off: Device memory.  Plain ldr/str with no writeback, so the
- * hypervisor gets a syndrome it can decode (ISV = 1). */
-static inline u32 mmio_read32(u64 addr)
-{
-	u32 v;
-
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-	return v;
-}
-
-static inline u64 mmio_read64(u64 addr)
-{
-	u64 v;
-
-	__asm__ volatile("ldr %x0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-	return v;
-}
-
-static inline void mmio_write32(u64 addr, u32 v)
-{
-	__asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
-}
-
-static inline void mmio_write64(u64 addr, u64 v)
-{
-	__asm__ volatile("str %x0, [%1]" : : "r"(v), "r"(addr) : "memory");
-}
-
 static u64 xorshift64(u64 *s)
 {
 	u64 x = *s;

@@ -71,15 +71,6 @@ struct run {
 	int on;
 };
 
-static inline u32 mmio_read32(u64 addr)
-{
-	u32 v;
-
-	/* A plain ldr: the exit carries a syndrome the VMM can decode. */
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
-	return v;
-}
-
 static u64 one(enum kind k, u64 x0)
 {
 	switch (k) {

@@ -1,14 +1,13 @@
 /* Loading the guest (boot.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arch.h"
 #include "boot.h"
+#include "file.h"
 #include "kvm.h"
 #include "util.h"
 
@@ -17,25 +16,6 @@
 #define DEFAULT_CMDLINE_REST "earlycon panic=-1 reboot=panic_warm"
 
 #define KERNEL_HEADER_MAX	4096
-
-/*
- * Open without blocking (a FIFO would wait for a writer) and refuse what is
- * not a regular file before reading anything.
- */
-static int open_file(const char *path, const char *what, uint64_t *size)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0)
-		die_errno(-errno, "%s %s", what, path);
-	if (fstat(fd, &st) < 0)
-		die_errno(-errno, "%s %s", what, path);
-	if (!S_ISREG(st.st_mode))
-		die("%s %s: not a regular file", what, path);
-	*size = (uint64_t)st.st_size;
-	return fd;
-}
 
 static int read_all(int fd, void *dst, uint64_t len)
 {
@@ -85,12 +65,12 @@ void boot__open(struct boot_files *b, const char *kernel, const char *initrd,
 {
 	memset(b, 0, sizeof(*b));
 	b->kernel = kernel;
-	b->kernel_fd = open_file(kernel, "kernel", &b->kernel_size);
+	b->kernel_fd = file__open_regular(kernel, "kernel", &b->kernel_size);
 	check_kernel(b);
 	b->initrd_fd = -1;
 	if (initrd) {
 		b->initrd = initrd;
-		b->initrd_fd = open_file(initrd, "initrd", &b->initrd_size);
+		b->initrd_fd = file__open_regular(initrd, "initrd", &b->initrd_size);
 	}
 	b->cmdline = make_cmdline(cmdline, console);
 	if (!b->cmdline)

@@ -13,6 +13,7 @@ enum {
 	OPT_AUDIT_LIMIT,
 	OPT_VERSION,
 	OPT_DEBUG_FORBIDDEN,
+	OPT_DEBUG_CRASH,
 	OPT_DISK,
 	OPT_NET,
 	OPT_RNG,
@@ -53,6 +54,8 @@ static const struct option long_opts[] = {
 	/* Test hook, undocumented in --help: a forbidden syscall after the
 	 * seccomp filter is installed must kill the VMM. */
 	{ "debug-forbidden-syscall", optional_argument, NULL, OPT_DEBUG_FORBIDDEN },
+	/* Test hook: the VMM itself crashes (SIGSEGV) once the guest runs. */
+	{ "debug-crash", no_argument, NULL, OPT_DEBUG_CRASH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -304,6 +307,9 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 		case 'v': o->verbose = true; break;
 		case 'h': o->help = true; return 0;
 		case OPT_VERSION: o->version = true; return 0;
+		case OPT_DEBUG_CRASH:
+			o->debug_crash = true;
+			break;
 		case OPT_DEBUG_FORBIDDEN:
 			if (parse_probe(optarg, &o->debug_forbidden_syscall))
 				fail("--debug-forbidden-syscall '%s': expected one of %s", optarg,

@@ -73,6 +73,7 @@ struct vmm_options {
 	bool help;
 	bool version;
 	enum sandbox_probe debug_forbidden_syscall;	/* test hook: sandbox.c */
+	bool debug_crash;		/* test hook: a fault in the VMM (term.c) */
 };
 
 /* 0, or -EINVAL with a one-line message (no "vmm: " prefix) in err. */

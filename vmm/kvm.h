@@ -55,6 +55,7 @@ struct kvm {
 	bool stopping;
 	int exit_status;
 	bool reset_pending;		/* SYSTEM_RESET with on_reset = restart */
+	uint32_t reset_count;		/* guest resets done: in the device tree */
 	unsigned int nr_quiesced;	/* vCPU threads waiting for the reset */
 	int notify_fd;			/* eventfd: the main thread looks at the state */
 

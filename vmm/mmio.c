@@ -1,6 +1,7 @@
 /* The MMIO bus (mmio.h). */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,10 +21,13 @@ struct mmio_bus {
 	struct mmio_window *w;		/* sorted by base, disjoint */
 	size_t n;
 
+	/* Addresses already logged: appended under unknown_lock, read without
+	 * it, so an access to a known stray address (a guest polling one, the
+	 * benchmark's null exit) takes no lock shared by all vCPUs. */
 	pthread_mutex_t unknown_lock;
-	uint64_t unknown[MMIO_UNKNOWN_LOGGED];
-	unsigned int nr_unknown;
-	bool overflow_said;
+	_Atomic uint64_t unknown[MMIO_UNKNOWN_LOGGED];
+	atomic_uint nr_unknown;
+	atomic_bool overflow_said;
 };
 
 struct mmio_bus *mmio__create(void)
@@ -75,18 +79,34 @@ static const struct mmio_window *find(const struct mmio_bus *bus, uint64_t addr)
 	return &bus->w[lo - 1];
 }
 
+static bool unknown_seen(struct mmio_bus *bus, uint64_t addr)
+{
+	unsigned int n = atomic_load_explicit(&bus->nr_unknown, memory_order_acquire);
+
+	for (unsigned int i = 0; i < n; i++)
+		if (atomic_load_explicit(&bus->unknown[i], memory_order_relaxed) == addr)
+			return true;
+	return false;
+}
+
 static void log_unknown(struct mmio_bus *bus, uint64_t addr, uint32_t len, bool is_write)
 {
-	bool seen = false, say = false, say_overflow = false;
+	bool say = false, say_overflow = false;
+	unsigned int n;
 
+	if (unknown_seen(bus, addr) || atomic_load_explicit(&bus->overflow_said, memory_order_relaxed))
+		return;
 	pthread_mutex_lock(&bus->unknown_lock);
-	for (unsigned int i = 0; i < bus->nr_unknown && !seen; i++)
-		seen = bus->unknown[i] == addr;
-	if (!seen && bus->nr_unknown < MMIO_UNKNOWN_LOGGED) {
-		bus->unknown[bus->nr_unknown++] = addr;
+	n = atomic_load_explicit(&bus->nr_unknown, memory_order_relaxed);
+	if (unknown_seen(bus, addr)) {
+		/* another vCPU logged it meanwhile */
+	} else if (n < MMIO_UNKNOWN_LOGGED) {
+		atomic_store_explicit(&bus->unknown[n], addr, memory_order_relaxed);
+		atomic_store_explicit(&bus->nr_unknown, n + 1, memory_order_release);
 		say = true;
-	} else if (!seen && !bus->overflow_said) {
-		bus->overflow_said = say_overflow = true;
+	} else if (!atomic_load_explicit(&bus->overflow_said, memory_order_relaxed)) {
+		atomic_store_explicit(&bus->overflow_said, true, memory_order_relaxed);
+		say_overflow = true;
 	}
 	pthread_mutex_unlock(&bus->unknown_lock);
 

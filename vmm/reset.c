@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include "../policy/policy.h"
+#include "arch.h"
 #include "boot.h"
 #include "device.h"
 #include "exit-status.h"
@@ -26,6 +27,7 @@ bool vm__reset_or_stop(struct kvm *kvm, bool warm)
 
 void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot)
 {
+	const char *what;
 	int r;
 
 	pthread_mutex_lock(&kvm->lock);
@@ -35,10 +37,17 @@ void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot)
 	}
 	pr_info("guest reset: restarting (on_reset = restart)");
 	/* No vCPU runs now.  The devices first (their I/O threads stop using
-	 * guest RAM), then fresh zeroed RAM and the images again. */
+	 * guest RAM, their interrupt lines go low), then the interrupt
+	 * controller, then fresh zeroed RAM and the images again. */
 	device__reset_all(kvm);
-	madvise(kvm->ram, kvm->ram_size, MADV_DONTNEED);
-	r = boot__load(kvm, boot);
+	what = "resetting the interrupt controller";
+	r = kvm__arch_reset(kvm);
+	if (!r) {
+		madvise(kvm->ram, kvm->ram_size, MADV_DONTNEED);
+		kvm->reset_count++;
+		what = "reloading the guest";
+		r = boot__load(kvm, boot);
+	}
 	kvm->reset_pending = false;
 	kvm->nr_quiesced = 0;
 	for (unsigned int i = 0; i < kvm->nr_cpus; i++)
@@ -46,7 +55,7 @@ void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot)
 	kvm_cpu__set_boot_state(kvm);
 	pthread_mutex_unlock(&kvm->lock);
 	if (r) {
-		pr_err("guest reset: reloading the guest failed: %s", strerror(-r));
+		pr_err("guest reset: %s failed: %s", what, strerror(-r));
 		kvm__stop(kvm, VMM_EXIT_CRASH);
 	}
 }

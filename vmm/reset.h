@@ -14,8 +14,9 @@ struct boot_files;
  */
 bool vm__reset_or_stop(struct kvm *kvm, bool warm);
 /* From the main thread when kvm->notify_fd fires: finish a pending reset
- * once every vCPU thread waits (devices back to power-on, RAM cleared, the
- * guest reloaded); a reload failure stops the VM (crash status). */
+ * once every vCPU thread waits (devices and the interrupt controller back
+ * to power-on, RAM cleared, the guest reloaded); a failure stops the VM
+ * (crash status). */
 void vm__reset_if_pending(struct kvm *kvm, const struct boot_files *boot);
 
 #endif

@@ -31,8 +31,9 @@ void term__restore(void)
  */
 static void on_fatal_signal(int sig)
 {
+	/* SA_RESETHAND made the default action current again: no
+	 * rt_sigaction, which the sandbox does not allow. */
 	term__restore();
-	signal(sig, SIG_DFL);
 	raise(sig);
 }
 

@@ -56,6 +56,45 @@ static inline u64 my_mpidr(void)
 	return read_sysreg(mpidr_el1) & PSCI_MPIDR_AFF_MASK;
 }
 
+/*
+ * Device registers.  The MMU is off, so every access is Device memory; each
+ * is one plain load or store with no writeback, so the hypervisor gets a
+ * syndrome it can decode (ISV = 1) and the VMM sees the access.
+ */
+static inline u8 mmio_read8(u64 a)
+{
+	u32 v;
+
+	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return (u8)v;
+}
+static inline u32 mmio_read32(u64 a)
+{
+	u32 v;
+
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+static inline u64 mmio_read64(u64 a)
+{
+	u64 v;
+
+	__asm__ volatile("ldr %x0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+static inline void mmio_write8(u64 a, u8 v)
+{
+	__asm__ volatile("strb %w0, [%1]" : : "r"((u32)v), "r"(a) : "memory");
+}
+static inline void mmio_write32(u64 a, u32 v)
+{
+	__asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(a) : "memory");
+}
+static inline void mmio_write64(u64 a, u64 v)
+{
+	__asm__ volatile("str %x0, [%1]" : : "r"(v), "r"(a) : "memory");
+}
+
 /* ---- timer.c ------------------------------------------------------------ */
 static inline u64 timer_freq(void)
 {
@@ -169,6 +208,9 @@ const char *psci_fn_name(u32 fid);
 /* Remembers the DTB (for power-off) and finds the console. */
 void tap_init(const void *fdt);
 void tap_plan(int n);
+/* Go on with a stream begun before a guest reset (RAM is cleared): the
+ * plan already printed, done tests numbered, failures among them. */
+void tap_continue(int plan, int done, int failures);
 /* "ok N - desc" or "not ok N - desc"; returns cond. */
 int tap_ok(int cond, const char *fmt, ...) __printf(2, 3);
 /* "ok N - desc # SKIP reason" (a pass by TAP rules). */

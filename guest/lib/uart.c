@@ -15,21 +15,9 @@ static unsigned int shift, iowidth = 1;
 #define UART_GUESS_BASE	0x09000000ULL
 #define SPIN_LIMIT	1000000
 
-static inline void mmio_write8(u64 a, u8 v)
-{
-	*(volatile u8 *)(uintptr_t)a = v;
-}
-
-static inline void mmio_write32(u64 a, u32 v)
-{
-	*(volatile u32 *)(uintptr_t)a = v;
-}
-
 static inline u32 mmio_read(u64 a, unsigned int width)
 {
-	if (width == 4)
-		return *(volatile u32 *)(uintptr_t)a;
-	return *(volatile u8 *)(uintptr_t)a;
+	return width == 4 ? mmio_read32(a) : mmio_read8(a);
 }
 
 static int uart_kind_of(const void *fdt, int node)

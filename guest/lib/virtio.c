@@ -7,16 +7,13 @@
 
 u32 vdev_read(u64 base, u32 off)
 {
-	u32 v;
-
-	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(base + off) : "memory");
-	return v;
+	return mmio_read32(base + off);
 }
 
 void vdev_write(u64 base, u32 off, u32 v)
 {
 	dsb_sy();
-	__asm__ volatile("str %w0, [%1]" : : "r"(v), "r"(base + off) : "memory");
+	mmio_write32(base + off, v);
 }
 
 u64 vdev_find(const void *fdt, int idx)

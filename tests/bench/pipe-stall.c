@@ -6,8 +6,10 @@
  *   pipe-stall [--size BYTES] [--after MS] [--signal N] [--grace MS] [--stderr 1]
  *              -- CMD ARGS...
  *
- * The pipe's size is set with F_SETPIPE_SZ (default 4096).  After MS
- * milliseconds (default 3000) signal N (default SIGTERM) is sent.  Prints
+ * The pipe's size is set with F_SETPIPE_SZ (default 4096).  MS milliseconds
+ * (default 3000) after the pipe is full (it holds its size, FIONREAD; at
+ * most 120 s of waiting for that) signal N (default SIGTERM) is sent, so
+ * whatever the command wrote meanwhile is still in its own buffers.  Prints
  * "pipe-stall: exit=S ms_after_signal=T" (S: the exit status, or 128 + the
  * signal that killed it); if the command is still running --grace MS
  * (default 5000) after the signal, it is killed and "exit=wedged" printed,
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,7 +68,7 @@ int main(int argc, char **argv)
 	}
 	if (i + 1 >= argc)
 		goto usage;
-	if (pipe(p) || fcntl(p[1], F_SETPIPE_SZ, (int)size) < 0) {
+	if (pipe(p) || (size = fcntl(p[1], F_SETPIPE_SZ, (int)size)) < 0) {
 		perror("pipe-stall: pipe");
 		return 2;
 	}
@@ -84,6 +87,13 @@ int main(int argc, char **argv)
 		_exit(127);
 	}
 	close(p[1]);		/* p[0] stays open and unread: the stall */
+	for (long waited = 0; waited < 120000; waited += 50) {
+		int queued = 0;
+
+		if (ioctl(p[0], FIONREAD, &queued) == 0 && queued >= size)
+			break;
+		sleep_ms(50);
+	}
 	sleep_ms(after);
 	kill(pid, sig);
 	sent = now_ms();

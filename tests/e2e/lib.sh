@@ -52,10 +52,10 @@ show() {	# file
 
 # run_vmm NAME TIMEOUT ARGS...: run the VMM, output in $OUT/NAME.out
 # (stdout, then stderr: the VMM's own lines never split a guest's line),
-# status in $status.
+# status in $status.  Its stdin: the file $vmm_in names, else nothing.
 run_vmm() {
 	name=$1; t=$2; shift 2
-	timeout -s KILL "$t" "$VMM" "$@" </dev/null >"$OUT/$name.out" 2>"$OUT/$name.err"
+	timeout -s KILL "$t" "$VMM" "$@" <"${vmm_in:-/dev/null}" >"$OUT/$name.out" 2>"$OUT/$name.err"
 	status=$?
 	cat "$OUT/$name.err" >> "$OUT/$name.out"
 }

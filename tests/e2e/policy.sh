@@ -102,7 +102,7 @@ else not_ok "generated policy: 100,000 rules + 2 PSCI" "$rules rules"; fi
 t0=$(date +%s)
 guest_scenario "100,000-rule policy: the VMM boots, first and last blocks answer" 0 300 \
 	--kernel "$IMG" --config "$big" \
-	--cmdline "conduit=hvc cpus=1 psci=user psci_version=0x10001 ret=0x82000000:-1 ret=0x82000001:7 upper=0x82000001:-1 ret=0x82000002:-1 ret=0x8201f3e3:7 ret=0x8201f3e2:-1 ret=0x8201f3e4:-1 ret=0x8201f400:-1"
+	--cmdline "conduit=hvc cpus=1 psci=user psci_version=0x10001 migrate=-1 ret=0x82000000:-1 ret=0x82000001:7 upper=0x82000001:-1 ret=0x82000002:-1 ret=0x8201f3e3:7 ret=0x8201f3e2:-1 ret=0x8201f3e4:-1 ret=0x8201f400:-1"
 echo "# 100,000-rule policy: the VMM run (load, filter, guest) took $(( $(date +%s) - t0 )) s"
 
 # The audit trail of one run, for run-all to parse and match against the

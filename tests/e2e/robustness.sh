@@ -1,6 +1,7 @@
 #!/bin/sh
 # A hostile guest must not crash or hang the VMM; signals end it cleanly;
-# the seccomp sandbox kills a forbidden syscall.
+# the seccomp sandbox kills a forbidden syscall; a guest reset ends the VMM
+# or restarts the guest with every device back to its power-on state.
 . "$(dirname "$0")/lib.sh"
 
 guest_scenario "hostile guest: garbage IDs, upper-32 flood, bad PSCI arguments, stray MMIO" 0 300 \
@@ -55,6 +56,33 @@ guest_reset_exit() {
 	else not_ok "SYSTEM_RESET with on_reset = exit ends the VMM with 0" "status $status"; fi
 }
 guest_reset_exit
+
+# A guest reset with on_reset = restart brings every device back to its
+# power-on state: the reset-test guest reads the UART, the vGIC (distributor,
+# each redistributor and CPU interface) and the virtio-blk transport at
+# power-on, dirties them (this input left unread in the UART's FIFO, an
+# interrupt acknowledged and never completed), resets and compares.  Its
+# power-on readings survive the reset on a scratch disk.
+guest_reset_restart() {	# DESC CPUS CONFIG
+	desc=$1
+	sed 's/^on_reset = exit$/on_reset = restart/' "$3" >"$OUT/restart.conf"
+	if ! grep -q '^on_reset = restart$' "$OUT/restart.conf"; then
+		not_ok "$desc" "$3 has no 'on_reset = exit' line to turn into restart"
+		return
+	fi
+	dd if=/dev/zero of="$OUT/reset-store.img" bs=4096 count=1 2>/dev/null
+	printf 'left in the FIFO\n' >"$OUT/reset.in"
+	vmm_in=$OUT/reset.in
+	guest_scenario "$desc" 0 180 --kernel "$GUEST/reset-test.img" --cpus "$2" \
+		--config "$OUT/restart.conf" --disk "$OUT/reset-store.img" --cmdline "rx=1"
+	vmm_in=
+}
+guest_reset_restart "guest reset (on_reset = restart), 1 vCPU: UART, vGIC, virtio-blk back to power-on" \
+	1 "$CONFIGS/default.conf"
+guest_reset_restart "guest reset (on_reset = restart), 2 vCPUs: UART, vGIC, virtio-blk back to power-on" \
+	2 "$CONFIGS/default.conf"
+guest_reset_restart "guest reset (on_reset = restart), 2 vCPUs, KVM's PSCI: UART, vGIC, virtio-blk back to power-on" \
+	2 "$CONFIGS/kernel-psci.conf"
 
 # A guest crash: an MMIO access KVM cannot decode ends the VMM with 2 and a
 # register dump.

@@ -48,9 +48,12 @@ ioctls "TRNG_RND64" "$OUT/ioctls-trng.out" 'x0=0xc4000053 x1=0xc0 -> trng' 2 4
 # What a policy means, said at start-up: a policy without PSCI boots with
 # its warnings on stderr (the guest can never power off, so stop it).
 printf '[policy]\nconduit = hvc\n' > "$OUT/empty-policy.conf"
-timeout -s TERM 20 "$VMM" --kernel "$GUEST/boot-test.img" --config "$OUT/empty-policy.conf" \
-	</dev/null >"$OUT/empty-policy.out" 2>&1
-st=$?
+"$VMM" --kernel "$GUEST/boot-test.img" --config "$OUT/empty-policy.conf" \
+	</dev/null >"$OUT/empty-policy.out" 2>&1 &
+pid=$!
+wait_for "$OUT/empty-policy.out" 'warning: no rule covers PSCI' 20
+sleep 1
+kill -TERM $pid; wait $pid; st=$?
 show "$OUT/empty-policy.out"
 if grep -q "^vmm: $OUT/empty-policy.conf:1: warning: no rule covers PSCI" "$OUT/empty-policy.out" &&
    [ "$st" = 143 ]; then

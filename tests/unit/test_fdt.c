@@ -13,6 +13,7 @@
 static char buf[64 * 1024];
 
 static const uint64_t mpidrs[] = { 0x80000000, 0x80000001, 0x80000002, 0x80000003 };
+static uint32_t resets;	/* the reset count build() writes */
 
 /* Two devices as the device model writes them: a level-triggered UART and
  * an edge-triggered virtio-mmio transport, each with fdt__irq_prop(). */
@@ -48,6 +49,7 @@ static void build(unsigned int cpus, const char *method, uint32_t version, uint6
 		.bootargs = "console=ttyS0 earlycon",
 		.initrd_start = 0x48000000, .initrd_size = initrd_size,
 		.stdout_path = "/uart@9000000",
+		.reset_count = resets,
 		.add_devices = add_devices,
 	};
 
@@ -88,6 +90,32 @@ START_TEST(memory_and_chosen)
 	ck_assert_str_eq(str("/chosen", "stdout-path"), "/uart@9000000");
 	ck_assert_uint_eq(u64_at("/chosen", "linux,initrd-start", 0), 0x48000000);
 	ck_assert_uint_eq(u64_at("/chosen", "linux,initrd-end", 0), 0x48001000);
+}
+END_TEST
+
+static uint32_t u32_at(const char *path, const char *prop)
+{
+	int off = fdt_path_offset(buf, path), len;
+	const fdt32_t *v;
+
+	ck_assert_msg(off >= 0, "no node %s", path);
+	v = fdt_getprop(buf, off, prop, &len);
+	ck_assert_msg(v != NULL, "no %s in %s", prop, path);
+	ck_assert_int_eq(len, 4);
+	return fdt32_to_cpu(*v);
+}
+
+/* First boot 0, then the number of guest resets (guests tell the boots
+ * apart by it: RAM is cleared on a reset). */
+START_TEST(reset_count)
+{
+	resets = 0;
+	build(1, "hvc", 0x10001, 0);
+	ck_assert_uint_eq(u32_at("/chosen", "vmm,reset-count"), 0);
+	resets = 3;
+	build(1, "hvc", 0x10001, 0);
+	ck_assert_uint_eq(u32_at("/chosen", "vmm,reset-count"), 3);
+	resets = 0;
 }
 END_TEST
 
@@ -186,6 +214,7 @@ int main(void)
 
 	tcase_add_test(tc, memory_and_chosen);
 	tcase_add_test(tc, no_initrd);
+	tcase_add_test(tc, reset_count);
 	tcase_add_test(tc, cpu_nodes);
 	tcase_add_test(tc, psci_node);
 	tcase_add_test(tc, devices);

@@ -56,6 +56,7 @@ int boot__arch_fdt(struct kvm *kvm, const struct boot_files *b, void *buf, size_
 		.stdout_path = kvm->stdout_path,
 		.pmu = kvm->arch->features.pmu,
 		.pmu_ppi = ARM64_PMU_PPI,
+		.reset_count = kvm->reset_count,
 		.add_devices = add_devices,
 		.devices_ctx = kvm,
 	};

@@ -139,6 +139,9 @@ static int add_chosen(void *fdt, const struct arm64_fdt_params *p)
 		T(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
 		T(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_start + p->initrd_size));
 	}
+	/* A VMM extension (README, the address map): RAM is cleared on a guest
+	 * reset, so this is how a guest tells its first boot from a restart. */
+	T(fdt_property_u32(fdt, "vmm,reset-count", p->reset_count));
 	return fdt_end_node(fdt);
 }
 

@@ -17,6 +17,7 @@ struct arm64_fdt_params {
 	const char *stdout_path;		/* the early console's node; NULL: none */
 	bool pmu;				/* a PMUv3 node, on PPI pmu_ppi */
 	unsigned int pmu_ppi;
+	uint32_t reset_count;			/* guest resets so far: /chosen/vmm,reset-count */
 	/* Writes the devices' nodes under the root: 0 or a libfdt error. */
 	int (*add_devices)(void *ctx, void *fdt);
 	void *devices_ctx;

@@ -37,11 +37,13 @@ int gic__create(struct kvm *kvm)
 	return 0;
 }
 
-/* After every vCPU exists (arm-vgic-v3.rst: KVM_DEV_ARM_VGIC_CTRL_INIT). */
+/* After every vCPU exists (arm-vgic-v3.rst: KVM_DEV_ARM_VGIC_CTRL_INIT);
+ * no vCPU has run yet, so this is the power-on state a reset goes back to. */
 int gic__init(struct kvm *kvm)
 {
 	set_attr(kvm->arch->vgic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL,
 		 "KVM_DEV_ARM_VGIC_CTRL_INIT");
+	gic_reset__snapshot(kvm);
 	return 0;
 }
 

@@ -128,6 +128,11 @@ int kvm__arch_irq_line(struct kvm *kvm, unsigned int irq, int level)
 	return gic__spi_line(kvm, irq, level);
 }
 
+int kvm__arch_reset(struct kvm *kvm)
+{
+	return gic_reset__restore(kvm);
+}
+
 /* The vGIC's default routing maps GSI n to SPI n (INTID 32 + n):
  * arch/arm64/kvm/vgic/vgic-irqfd.c, kvm_vgic_setup_default_irq_routing(). */
 uint32_t kvm__arch_irq_gsi(unsigned int irq)

@@ -64,7 +64,7 @@ static void poll_tap(struct net *n, bool on)
  * The pending frame into the guest's receive buffers: one buffer, or with
  * MRG_RXBUF as many as it takes, all published together with num_buffers in
  * the first header (5.1.6.4).  1 done (or dropped), 0 when the guest has too
- * few buffers now, -1 when the ring is malformed.
+ * few buffers now, -1 when the ring is malformed.  The caller publishes.
  */
 static int deliver(struct net *n)
 {
@@ -119,13 +119,13 @@ static int deliver(struct net *n)
 		     &nb, sizeof(nb));
 	for (unsigned int i = 0; i < k; i++)
 		virtio__push(vd, NET_RX, heads[i], lens[i]);
-	virtio__done(vd, NET_RX);
 	n->pending = 0;
 	return 1;
 }
 
-/* Frames from the tap into the guest while it has buffers. */
-static void rx(struct net *n)
+/* Frames from the tap into the guest while it has buffers; one
+ * notification for all the frames of a batch, not one per frame. */
+static void rx_batch(struct net *n)
 {
 	for (;;) {
 		int r;
@@ -149,11 +149,18 @@ static void rx(struct net *n)
 		if (r == 0) {
 			/* No room: stop reading the tap until the guest adds
 			 * buffers (its kick brings us back). */
+			virtio__done(&n->vd, NET_RX);
 			poll_tap(n, false);
 			if (!virtio__rearm(&n->vd, NET_RX))
 				return;
 		}
 	}
+}
+
+static void rx(struct net *n)
+{
+	rx_batch(n);
+	virtio__done(&n->vd, NET_RX);
 }
 
 static void tx(struct net *n)
