@@ -1,12 +1,15 @@
 # vmm: a small arm64 KVM VMM with a policy over the guest's SMCCC calls.
 #
-#   make            host tools; on x86_64 also the cross-built aarch64 vmm and
-#                   the test guests, on arm64 a native ./vmm
+#   make            host tools, the aarch64 vmm (cross-built and static on
+#                   x86_64, native and dynamic on arm64) and the test guests
 #   make check      setup (as root), unit tests under ASan+UBSan, fuzzers
-#                   briefly, and the end-to-end suite in the emulated host
-#   make demo       boot the test guest and Linux inside the emulated host
-#   make bench      benchmarks that print numbers (KVMTOOL=path: a static
-#                   aarch64 lkvm to compare with)
+#                   briefly, and the end-to-end suite: on this host's KVM on
+#                   an arm64 host that can run the VMM, else in the emulated host
+#   make native-check  x86_64, as root: the native arm64 build proven in an
+#                   arm64 Debian chroot under qemu-user (tools/native-check)
+#   make demo       boot the test guest and Linux, on KVM as make check does
+#   make bench      benchmarks that print numbers (KVMTOOL=path: an aarch64
+#                   lkvm to compare with; static for the emulated host)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show the commands
 
@@ -50,7 +53,7 @@ VMM_SRCS := vmm/util.c vmm/cli.c vmm/kvm.c vmm/kvm-cpu.c vmm/mmio.c vmm/device.c
 	vmm/arm64/kvm.c vmm/arm64/kvm-cpu.c vmm/arm64/gic.c vmm/arm64/gic-reset.c vmm/arm64/fdt.c vmm/arm64/image.c \
 	vmm/arm64/boot.c vmm/arm64/board.c vmm/arm64/smccc-filter.c vmm/arm64/cpu-features.c $(POLICY_SRCS)
 VMM_GEN  := $(BUILD)/gen/default-policy.c
-# Static aarch64 helpers the e2e suite and benchmarks run in the emulated host,
+# Static aarch64 helpers the e2e suite and benchmarks run on the KVM host,
 # and the Linux test guest's own programs.
 BOOT_TIMER := $(BUILD)/aarch64/boot-timer
 PTY_RUN    := $(BUILD)/aarch64/pty-run
@@ -62,26 +65,43 @@ LINUX_INITRD := $(BUILD)/linux-guest.cpio.gz
 LINUX_ROOTFS := $(BUILD)/linux-rootfs.img
 
 # ---------------------------------------------------------------- aarch64 vmm
-# The 6.12 UAPI must win over the cross toolchain's 6.1 copy
-# (/usr/aarch64-linux-gnu/include): a folder of links to /usr/include.
+# Libraries: pkg-config's flags where the package ships a .pc file; Debian
+# 12's libfdt-dev ships none, so -lfdt with its header in the default
+# include path (/usr/include/libfdt.h) is the fallback, as for any library
+# without one.
+pc_cflags = $(foreach l,$(1),$(shell pkg-config --cflags $(l) 2>/dev/null))
+pc_libs   = $(foreach l,$(1),$(or $(shell pkg-config --libs $(l) 2>/dev/null),$(2.$(l))))
+2.libfdt      := -lfdt
+2.libseccomp  := -lseccomp
+2.yajl        := -lyajl
 UAPI := $(BUILD)/uapi
 ifeq ($(HOSTARCH),aarch64)
+# Native: the system's 6.12 UAPI (/usr/include, linux-libc-dev from
+# bookworm-backports), dynamic libraries; vmm-static (same objects, static
+# libraries) is the one the emulated host can run, for e2e's fallback.
 A64_CC      := $(CROSS_COMPILE)gcc
-A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(shell pkg-config --cflags libfdt libseccomp 2>/dev/null)
-A64_LDLIBS  := $(shell pkg-config --libs libfdt libseccomp yajl 2>/dev/null || echo -lfdt -lseccomp -lyajl) -lpthread
+A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) $(call pc_cflags,libfdt libseccomp yajl)
+A64_LDLIBS  := $(call pc_libs,libfdt libseccomp yajl) -lpthread
 A64_LDFLAGS :=
+A64_STATIC_LDLIBS := -lfdt -lseccomp -lyajl_s -lpthread
 VMM_BIN     := $(BUILD)/aarch64/vmm
+A64_DEPS    := $(BUILD)/aarch64/.deps-ok
 else
+# The 6.12 UAPI must win over the cross toolchain's 6.1 copy
+# (/usr/aarch64-linux-gnu/include): a folder of links to /usr/include.
 A64_CC      := $(CROSS_COMPILE)gcc
 A64_SYSROOT := $(CACHE)/arm64/usr
 A64_CFLAGS  := $(CFLAGS) $(CSTD) $(WARN) -isystem $(UAPI) -isystem $(A64_SYSROOT)/include
 A64_LDFLAGS := -static -L$(A64_SYSROOT)/lib/aarch64-linux-gnu
 A64_LDLIBS  := -lfdt -lseccomp -lyajl_s -lpthread
 VMM_BIN     := $(BUILD)/aarch64/vmm
+A64_DEPS    := $(UAPI)/.stamp $(BUILD)/aarch64/.deps-ok
 endif
+SETUP_HINT := run 'sudo tools/setup.sh'
 A64_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(VMM_SRCS)) $(BUILD)/aarch64/obj/gen/default-policy.o
 
-.PHONY: all vmm guests check unit host-checks e2e demo bench fuzz install clean setup distclean host-tools
+.PHONY: all vmm guests check unit host-checks e2e demo bench fuzz install clean setup distclean host-tools \
+	native-check
 all: vmm guests host-tools
 
 vmm: $(VMM_BIN)
@@ -92,8 +112,20 @@ $(UAPI)/.stamp:
 	$(Q)ln -sfn /usr/include/linux $(UAPI)/linux
 	$(Q)ln -sfn /usr/include/aarch64-linux-gnu/asm $(UAPI)/asm
 	$(Q)ln -sfn /usr/include/asm-generic $(UAPI)/asm-generic
-	$(Q)grep -q KVM_ARM_VM_SMCCC_CTRL $(UAPI)/asm/kvm.h || \
-		{ echo "make: the 6.12 KVM UAPI is missing: run 'sudo tools/setup.sh'" >&2; exit 1; }
+	$(Q)touch $@
+
+# Before the first object: what the VMM needs, as its compiler sees it (cross
+# or native), each missing piece named with the fix instead of a page of
+# compiler errors.  The 6.12 KVM UAPI: KVM_ARM_VM_SMCCC_CTRL came in 6.4.
+$(BUILD)/aarch64/.deps-ok: $(if $(filter aarch64,$(HOSTARCH)),,$(UAPI)/.stamp)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)command -v $(A64_CC) >/dev/null || { echo "make: no $(A64_CC): $(SETUP_HINT)" >&2; exit 1; }
+	$(Q)printf '#include <linux/kvm.h>\n#ifndef KVM_ARM_VM_SMCCC_CTRL\n#error\n#endif\n' | \
+		$(A64_CC) $(A64_CFLAGS) -E -x c - -o /dev/null 2>/dev/null || \
+		{ echo "make: the 6.12 KVM UAPI is missing (<linux/kvm.h> for $(A64_CC) has no KVM_ARM_VM_SMCCC_CTRL): $(SETUP_HINT)" >&2; exit 1; }
+	$(Q)for h in libfdt.h seccomp.h yajl/yajl_gen.h; do \
+		printf '#include <%s>\n' $$h | $(A64_CC) $(A64_CFLAGS) -E -x c - -o /dev/null 2>/dev/null || \
+		{ echo "make: <$$h> is missing for $(A64_CC): $(SETUP_HINT)" >&2; exit 1; }; done
 	$(Q)touch $@
 
 $(VMM_GEN): configs/default.conf
@@ -104,12 +136,12 @@ $(VMM_GEN): configs/default.conf
 	     echo 'const char default_policy_text[] ='; \
 	     sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; echo ';'; } > $@
 
-$(BUILD)/aarch64/obj/gen/default-policy.o: $(VMM_GEN)
+$(BUILD)/aarch64/obj/gen/default-policy.o: $(VMM_GEN) | $(A64_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(A64_CC) $(A64_CFLAGS) -c $< -o $@
 
-$(BUILD)/aarch64/obj/%.o: %.c $(if $(filter aarch64,$(HOSTARCH)),,$(UAPI)/.stamp)
+$(BUILD)/aarch64/obj/%.o: %.c | $(A64_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(A64_CC) $(A64_CFLAGS) -DVMM_VERSION=\"$(VERSION)\" -MMD -MP -c $< -o $@
@@ -118,6 +150,11 @@ $(VMM_BIN): $(A64_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(A64_CC) $(A64_LDFLAGS) -o $@ $^ $(A64_LDLIBS)
+
+# On arm64: the same objects linked statically, for the emulated host.
+$(BUILD)/aarch64/vmm-static: $(A64_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(A64_CC) -static -o $@ $^ $(A64_STATIC_LDLIBS)
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
@@ -192,7 +229,14 @@ unit: $(UNIT_BINS)
 	$(Q)fail=0; for t in $(UNIT_BINS); do \
 		echo "== $$t"; CK_FORK=yes $$t || fail=1; done; exit $$fail
 
-e2e: vmm guests $(BOOT_TIMER) $(PTY_RUN) $(PIPE_STALL) $(LINUX_INITRD) $(LINUX_ROOTFS) $(BUILD)/vmm-policy
+# What the e2e scripts use (tests/e2e/lib.sh finds each in the tree); on
+# arm64 also the static VMM, for the emulated host when KVM is unusable.
+E2E_DEPS := vmm guests $(BOOT_TIMER) $(PTY_RUN) $(PIPE_STALL) $(LINUX_INITRD) $(LINUX_ROOTFS) \
+	$(if $(filter aarch64,$(HOSTARCH)),$(BUILD)/aarch64/vmm-static)
+
+# On this host's KVM when it is an arm64 host the VMM can use, else in the
+# emulated host (tests/e2e/launch).
+e2e: $(E2E_DEPS) $(BUILD)/vmm-policy
 	$(Q)tests/e2e/run-all
 
 check:
@@ -202,6 +246,10 @@ check:
 	$(Q)$(MAKE) --no-print-directory host-checks
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	$(Q)$(MAKE) --no-print-directory e2e
+
+# x86_64, as root: the native arm64 build in an arm64 chroot under qemu-user.
+native-check:
+	$(Q)tools/native-check
 
 # ---------------------------------------------------------------- fuzzing
 # libFuzzer (clang) with ASan+UBSan.  New inputs go to build/fuzz; the seed
@@ -264,21 +312,16 @@ $(BUILD)/bench-decide: tests/bench/bench-decide.c $(POLICY_SRCS)
 	@echo "  CC      $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O2 -Ipolicy -o $@ $^ $(HOST_LDLIBS)
 
-# Side by side with kvmtool the Linux boots alone take most of an hour here.
+# Side by side with kvmtool the Linux boots alone take most of an hour in
+# the emulated host.
 BENCH_TIMEOUT ?= 7200
-bench: vmm guests $(BOOT_TIMER) $(LOAD_BENCH) $(BUILD)/bench-decide $(LINUX_INITRD)
+bench: $(E2E_DEPS) $(LOAD_BENCH) $(BUILD)/bench-decide
 	@echo "## Policy decision cost, host-native"
 	$(Q)$(BUILD)/bench-decide
-	$(Q)tools/arm64-host --add $$(ls $(CACHE)/arm64/boot/vmlinuz-* | head -n 1):/opt/vmm/linux/Image \
-		--add $(LINUX_INITRD):/opt/vmm/linux/initrd.cpio.gz \
-		$(if $(KVMTOOL),--add $(KVMTOOL):/opt/kvmtool) --timeout $(BENCH_TIMEOUT) \
-		-- sh /opt/vmm/tests/bench.sh
+	$(Q)KVMTOOL=$(KVMTOOL) E2E_TIMEOUT=$(BENCH_TIMEOUT) tests/e2e/launch bench.sh
 
-demo: vmm guests $(LINUX_INITRD) $(LINUX_ROOTFS)
-	$(Q)tools/arm64-host --add $$(ls $(CACHE)/arm64/boot/vmlinuz-* | head -n 1):/opt/vmm/linux/Image \
-		--add $(LINUX_INITRD):/opt/vmm/linux/initrd.cpio.gz \
-		--add $(LINUX_ROOTFS):/opt/vmm/linux/rootfs.img \
-		-- sh /opt/vmm/tests/demo.sh
+demo: $(E2E_DEPS)
+	$(Q)tests/e2e/launch demo.sh
 
 # ---------------------------------------------------------------- install
 install: all
@@ -296,4 +339,5 @@ clean:
 distclean: clean
 	rm -rf $(CACHE)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Not into build/native-check: an arm64 root file system (rc2.d...).
+-include $(shell find $(BUILD) -path $(BUILD)/native-check -prune -o -name '*.d' -type f -print 2>/dev/null)

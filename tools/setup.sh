@@ -7,8 +7,14 @@
 #   machine already uses (no mirror host name lives in this repository);
 # - linux-libc-dev 6.12 comes from backports (the SMCCC filter UAPI);
 # - on x86_64, the aarch64 cross toolchain, the arm64 -dev libraries (for a
-#   static vmm), qemu-system-arm, busybox-static:arm64 and Debian's arm64 6.12
-#   kernel, unpacked into $CACHE (never installed on the host).
+#   static vmm), qemu-system-arm, and for make native-check qemu-user-static,
+#   binfmt-support and debootstrap;
+# - on both, busybox-static:arm64 and Debian's arm64 6.12 kernel, unpacked
+#   into $CACHE (never installed on the host): the Linux test guest, and
+#   the emulated host;
+# - on arm64, a check of the running kernel and of /dev/kvm, each problem
+#   with its fix in one line (warnings: the build and the unit tests need
+#   neither).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,25 +26,8 @@ die() { echo "setup: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (it installs Debian packages)"
 
-# The Debian stanza (deb822 or one-line format) that carries plain
-# "bookworm": its URI is where backports lives too.
-debian_uri() {
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk 'BEGIN{RS=""; FS="\n"}
-		     /(^|\n)Suites:[^\n]*[ \t]bookworm([ \t]|\n|$)/ ||
-		     /(^|\n)Suites:[ \t]*bookworm([ \t]|\n|$)/ {
-			for (i = 1; i <= NF; i++)
-				if ($i ~ /^URIs:/) { sub(/^URIs:[ \t]*/, "", $i);
-					split($i, u, /[ \t]+/); print u[1]; exit }
-		     }' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		awk '$1 == "deb" && $0 ~ /[ \t]bookworm[ \t]/ {
-			for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' "$f"
-	done
-}
+# This machine's own Debian mirror (tools/debian-uri): backports lives there too.
+debian_uri() { sh "$top/tools/debian-uri"; }
 
 BPO=/etc/apt/sources.list.d/vmm-bookworm-backports.sources
 updated=0
@@ -59,13 +48,14 @@ EOF
 fi
 
 pkgs="build-essential pkg-config check libfdt-dev libseccomp-dev libinih-dev libyajl-dev
-      clang libclang-rt-14-dev cpio python3 xz-utils"
+      clang libclang-rt-14-dev cpio python3 xz-utils e2fsprogs"
 if [ "$host_arch" = amd64 ]; then
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 		dpkg --add-architecture arm64
 		updated=0
 	fi
-	pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm"
+	pkgs="$pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+	      qemu-user-static binfmt-support debootstrap"
 fi
 
 missing=
@@ -105,14 +95,40 @@ fetch_arm64() {	# package-name
 }
 
 if [ "$host_arch" = amd64 ]; then
-	for p in libfdt-dev libseccomp-dev libinih-dev libyajl-dev busybox-static; do
+	for p in libfdt-dev libseccomp-dev libinih-dev libyajl-dev; do
 		fetch_arm64 $p
 	done
-	if ! ls "$CACHE"/arm64/boot/vmlinuz-* >/dev/null 2>&1; then
-		apt_update
-		kpkg=$(apt-cache pkgnames linux-image-6.12 | grep -E -- '^linux-image-6\.12\.[0-9]+[^-]*-arm64-unsigned$' | sort -V | tail -n 1)
-		[ -n "$kpkg" ] || die "no arm64 6.12 kernel package found in bookworm-backports"
-		fetch_arm64 "$kpkg"
+fi
+fetch_arm64 busybox-static
+if ! ls "$CACHE"/arm64/boot/vmlinuz-* >/dev/null 2>&1; then
+	apt_update
+	kpkg=$(apt-cache pkgnames linux-image-6.12 | grep -E -- '^linux-image-6\.12\.[0-9]+[^-]*-arm64-unsigned$' | sort -V | tail -n 1)
+	[ -n "$kpkg" ] || die "no arm64 6.12 kernel package found in bookworm-backports"
+	fetch_arm64 "$kpkg"
+fi
+
+# An arm64 host runs the VMM on its own KVM: say what stands in the way,
+# each with its fix.  Warnings only: make, make unit and make host-checks
+# need no KVM, and make check says again (and skips or falls back to the
+# emulated host) when e2e cannot use it.
+if [ "$host_arch" = arm64 ]; then
+	warn() { echo "setup: WARNING: $*"; }
+	user=${SUDO_USER:-root}
+	rel=$(uname -r)
+	major=${rel%%.*}; minor=${rel#*.}; minor=${minor%%[!0-9]*}
+	if [ "$major" -lt 6 ] || { [ "$major" = 6 ] && [ "${minor:-0}" -lt 4 ]; }; then
+		warn "kernel $rel has no KVM SMCCC filter (Linux >= 6.4); fix: apt-get install -t bookworm-backports linux-image-arm64, then reboot into it"
+	fi
+	if [ ! -e /dev/kvm ]; then
+		warn "/dev/kvm: missing; fix: boot with KVM where the kernel runs at EL2 (on a cloud: a bare-metal instance, e.g. Graviton *.metal)"
+	elif [ "$user" != root ] && ! runuser -u "$user" -- test -r /dev/kvm -a -w /dev/kvm; then
+		warn "/dev/kvm: $user cannot read and write it; fix: adduser $user $(stat -c %G /dev/kvm), then log in again"
+	fi
+	if [ -x "$top/build/aarch64/vmm" ]; then
+		say "what this host's KVM offers (build/aarch64/vmm --probe):"
+		"$top/build/aarch64/vmm" --probe | sed 's/^/setup:   /' || true
+	else
+		say "after make, build/aarch64/vmm --probe says what this host's KVM offers the VMM"
 	fi
 fi
 say "ready"

@@ -40,6 +40,10 @@ void kvm__arch_cpu_features(struct kvm *kvm, const char *spec, unsigned int sve_
 void kvm__arch_init(struct kvm *kvm);
 /* Once every vCPU exists: initialise the interrupt controller.  Dies. */
 void kvm__arch_init_late(struct kvm *kvm);
+/* vmm --probe: on a VM of the default type made for the purpose (never
+ * run), each arch requirement and optional feature as one line on stdout,
+ * a requirement KVM lacks with its fix.  The number of requirements missing. */
+unsigned int kvm__arch_probe(struct kvm *kvm);
 /* Drive level-triggered interrupt irq (the board's numbering) to level.
  * Any thread.  0 or a negative errno. */
 int kvm__arch_irq_line(struct kvm *kvm, unsigned int irq, int level);

@@ -23,6 +23,8 @@ enum {
 	OPT_CPU_FEATURES,
 	OPT_SVE_VL,
 	OPT_USER,
+	OPT_KVM_DEVICE,
+	OPT_PROBE,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +46,8 @@ static const struct option long_opts[] = {
 	{ "sve-vl",	required_argument, NULL, OPT_SVE_VL },
 	{ "jail",	required_argument, NULL, OPT_JAIL },
 	{ "user",	required_argument, NULL, OPT_USER },
+	{ "kvm-device",	required_argument, NULL, OPT_KVM_DEVICE },
+	{ "probe",	no_argument,	   NULL, OPT_PROBE },
 	{ "verbose",	no_argument,	   NULL, 'v' },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, OPT_VERSION },
@@ -59,6 +63,7 @@ const char *cli_usage_text(void)
 {
 	return
 "usage: vmm --kernel IMAGE [options]\n"
+"       vmm --probe [--kvm-device PATH]\n"
 "\n"
 "Boot an arm64 guest on /dev/kvm with a policy over its SMCCC (SMC/HVC) calls.\n"
 "\n"
@@ -90,6 +95,10 @@ const char *cli_usage_text(void)
 "      --jail DIR       as root, with --user: new namespaces, DIR (empty) as\n"
 "                       the root, resource limits, before any guest code\n"
 "      --user UID:GID   with --jail: run as UID:GID with no capabilities\n"
+"      --kvm-device PATH  the KVM device (default /dev/kvm)\n"
+"      --probe          report what this host's KVM offers the VMM, one line\n"
+"                       per fact with the fix for what is missing; exit 0 if\n"
+"                       the VMM can run here, 1 if not (no --kernel needed)\n"
 "  -v, --verbose        log setup steps and every forwarded call\n"
 "  -h, --help           this text\n"
 "      --version        print the version\n"
@@ -279,6 +288,7 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 	o->rng_rate = VMM_DEFAULT_RNG_RATE;
 	o->console = CONSOLE_SERIAL;
 	o->audit_limit = VMM_DEFAULT_AUDIT_LIMIT;
+	o->kvm_device = VMM_DEFAULT_KVM_DEVICE;
 
 	optind = 1;
 	opterr = 0;
@@ -359,6 +369,14 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 			if (parse_user(optarg, &o->uid, &o->gid))
 				fail("--user '%s': expected UID:GID, two numbers", optarg);
 			break;
+		case OPT_KVM_DEVICE:
+			if (!*optarg)
+				fail("--kvm-device: expected the KVM device's path");
+			o->kvm_device = optarg;
+			break;
+		case OPT_PROBE:
+			o->probe = true;
+			break;
 		case OPT_CONSOLE:
 			if (!strcmp(optarg, "serial"))
 				o->console = CONSOLE_SERIAL;
@@ -377,7 +395,7 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 	}
 	if (optind < argc)
 		fail("unexpected argument '%s' (see --help)", argv[optind]);
-	if (!o->kernel)
+	if (!o->kernel && !o->probe)
 		fail("--kernel IMAGE is required (see --help)");
 	if (!o->jail != !o->uid)
 		fail("--jail DIR and --user UID:GID go together");

@@ -14,6 +14,8 @@
 #define VMM_DEFAULT_AUDIT_LIMIT	1000		/* records per second */
 #define VMM_MAX_AUDIT_LIMIT	1000000
 
+#define VMM_DEFAULT_KVM_DEVICE	"/dev/kvm"
+
 #define VMM_MAX_DISKS		16
 #define VMM_MAX_NETS		4
 
@@ -65,6 +67,8 @@ struct vmm_options {
 	const char *jail;		/* --jail DIR, with --user */
 	unsigned int uid, gid;
 	enum seccomp_mode seccomp;
+	const char *kvm_device;		/* default VMM_DEFAULT_KVM_DEVICE */
+	bool probe;			/* --probe: report on KVM and exit */
 	bool verbose;
 	bool help;
 	bool version;

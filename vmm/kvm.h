@@ -67,8 +67,12 @@ struct kvm {
 	struct kvm_arch *arch;		/* the architecture's own state */
 };
 
-/* Open /dev/kvm and check the API version and every capability we need. */
-int kvm__open(struct kvm *kvm);
+/* Open the KVM device at path (--kvm-device, default /dev/kvm) and check the
+ * API version and every generic capability we need.  Dies with the fix. */
+int kvm__open(struct kvm *kvm, const char *path);
+/* vmm --probe: one line per fact on stdout, each missing requirement with
+ * its fix.  0 if the VMM can run on this host's KVM, else VMM_EXIT_ERROR. */
+int kvm__probe(const char *path);
 /* Create the VM with an IPA space large enough for ram_size. */
 int kvm__create_vm(struct kvm *kvm, uint64_t ram_start, uint64_t ram_size);
 /* Host pointer for guest physical [gpa, gpa + len), or NULL if not all RAM. */

@@ -247,6 +247,8 @@ int main(int argc, char *argv[])
 		return 0;
 	}
 	vmm_verbose = opt.verbose;
+	if (opt.probe)
+		return kvm__probe(opt.kvm_device);
 	if (opt.cpus > board__max_cpus())
 		die("--cpus %u: the address map has room for %u", opt.cpus, board__max_cpus());
 
@@ -256,7 +258,7 @@ int main(int argc, char *argv[])
 	sig_src = (struct evloop_source){ .fd = signal_fd(), .events = EPOLLIN, .fn = on_signal };
 	kvm_cpu__init_kick_signal();
 
-	kvm__open(&vm);
+	kvm__open(&vm, opt.kvm_device);
 	kvm__create_vm(&vm, board__ram_base(), opt.mem);
 	kvm__arch_cpu_features(&vm, opt.cpu_features, opt.sve_vl);
 	kvm__arch_init(&vm);

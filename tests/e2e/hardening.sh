@@ -3,9 +3,9 @@
 # bounded, never in a vCPU's way, and reopened on SIGHUP; each sandbox
 # restriction kills; bad input files are refused at once with one line; the
 # terminal is restored after SIGQUIT; --jail runs the VMM unprivileged.
-. /opt/vmm/tests/lib.sh
-STALL=/opt/vmm/bin/pipe-stall
-PTY=/opt/vmm/bin/pty-run
+. "$(dirname "$0")/lib.sh"
+STALL=$HELPERS/pipe-stall
+PTY=$HELPERS/pty-run
 
 # ---------------------------------------------------------- stalled readers
 # stdout is a 4 KiB pipe nobody reads while the guest prints without end
@@ -175,41 +175,44 @@ if grep -q 'raw_during=1 restored=1 exit=139' "$OUT/pty-segv.out"; then
 else not_ok "terminal: a crash of the VMM restores the terminal" "$(grep pty-run: "$OUT/pty-segv.out")"; fi
 
 # --------------------------------------------------------------------- jail
-rm -rf "$OUT/jail"; mkdir -p "$OUT/jail"
-"$VMM" --kernel "$GUEST/smccc-bench.img" --cmdline "iters=100000000" \
-	--jail "$OUT/jail" --user 1234:2345 </dev/null >"$OUT/jail.out" 2>&1 &
-pid=$!
-wait_for "$OUT/jail.out" '^# smccc-bench:' 60
-ids=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p; s/^Gid:[[:space:]]*\([0-9]*\).*/\1/p; s/^CapEff:[[:space:]]*\([0-9a-f]*\)/\1/p' \
-	/proc/$pid/status 2>/dev/null | tr '\n' ' ')
-inside=$(ls -A /proc/$pid/root/ 2>&1 | tr '\n' ' ')
-etc=$(ls /proc/$pid/root/etc/passwd 2>&1)
-nofile=$(sed -n 's/^Max open files *\([0-9]*\).*/\1/p' /proc/$pid/limits)
-fsize=$(sed -n 's/^Max file size *\([0-9]*\).*/\1/p' /proc/$pid/limits)
-nnp=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/$pid/status)
-newns=""
-for ns in mnt ipc uts net; do
-	[ "$(readlink /proc/$pid/ns/$ns)" != "$(readlink /proc/self/ns/$ns)" ] && newns="$newns $ns"
-done
-kill -TERM $pid; wait $pid; st=$?
-show "$OUT/jail.out"
-echo "# jail: uid gid capeff: $ids; root holds: '$inside'; RLIMIT_NOFILE $nofile; RLIMIT_FSIZE $fsize; no_new_privs $nnp; new namespaces:$newns; status $st"
-if [ "$ids" = "1234 2345 0000000000000000 " ] && [ -z "$inside" ] && [ "$st" = 143 ]; then
-	ok "--jail --user: the VMM runs as 1234:2345 with no capabilities in an empty root"
-else not_ok "--jail --user" "ids '$ids', root '$inside', status $st"; fi
-if [ "$newns" = " mnt ipc uts net" ] && [ "$nnp" = 1 ] && [ "${nofile:-9999}" -le 600 ] &&
-   [ "$fsize" = 1073741824 ]; then
-	ok "--jail: new mount, IPC, UTS and network namespaces, no_new_privs, RLIMIT_NOFILE $nofile, RLIMIT_FSIZE 1 GiB"
-else not_ok "--jail: namespaces, no_new_privs and limits" "namespaces:$newns nnp $nnp nofile $nofile fsize $fsize"; fi
-case "$etc" in
-*"No such file"*) ok "--jail: /etc/passwd is out of the VMM's reach" ;;
-*) not_ok "--jail: /etc/passwd is out of reach" "$etc" ;;
-esac
-run_vmm jail-open 60 --kernel "$GUEST/boot-test.img" --jail "$OUT/jail" --user 1234:2345 \
-	--seccomp=off --debug-forbidden-syscall=openat
-show "$OUT/jail-open.out"
-if [ "$status" = 0 ] && grep -q 'returned -1 (errno 2)' "$OUT/jail-open.out"; then
-	ok "--jail: without the sandbox, opening /etc/hostname finds nothing (ENOENT), the guest runs"
-else not_ok "--jail: opening a host file fails" "status $status"; fi
+jail() {
+	rm -rf "$OUT/jail"; mkdir -p "$OUT/jail"
+	"$VMM" --kernel "$GUEST/smccc-bench.img" --cmdline "iters=100000000" \
+		--jail "$OUT/jail" --user 1234:2345 </dev/null >"$OUT/jail.out" 2>&1 &
+	pid=$!
+	wait_for "$OUT/jail.out" '^# smccc-bench:' 60
+	ids=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p; s/^Gid:[[:space:]]*\([0-9]*\).*/\1/p; s/^CapEff:[[:space:]]*\([0-9a-f]*\)/\1/p' \
+		/proc/$pid/status 2>/dev/null | tr '\n' ' ')
+	inside=$(ls -A /proc/$pid/root/ 2>&1 | tr '\n' ' ')
+	etc=$(ls /proc/$pid/root/etc/passwd 2>&1)
+	nofile=$(sed -n 's/^Max open files *\([0-9]*\).*/\1/p' /proc/$pid/limits)
+	fsize=$(sed -n 's/^Max file size *\([0-9]*\).*/\1/p' /proc/$pid/limits)
+	nnp=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/$pid/status)
+	newns=""
+	for ns in mnt ipc uts net; do
+		[ "$(readlink /proc/$pid/ns/$ns)" != "$(readlink /proc/self/ns/$ns)" ] && newns="$newns $ns"
+	done
+	kill -TERM $pid; wait $pid; st=$?
+	show "$OUT/jail.out"
+	echo "# jail: uid gid capeff: $ids; root holds: '$inside'; RLIMIT_NOFILE $nofile; RLIMIT_FSIZE $fsize; no_new_privs $nnp; new namespaces:$newns; status $st"
+	if [ "$ids" = "1234 2345 0000000000000000 " ] && [ -z "$inside" ] && [ "$st" = 143 ]; then
+		ok "--jail --user: the VMM runs as 1234:2345 with no capabilities in an empty root"
+	else not_ok "--jail --user" "ids '$ids', root '$inside', status $st"; fi
+	if [ "$newns" = " mnt ipc uts net" ] && [ "$nnp" = 1 ] && [ "${nofile:-9999}" -le 600 ] &&
+	   [ "$fsize" = 1073741824 ]; then
+		ok "--jail: new mount, IPC, UTS and network namespaces, no_new_privs, RLIMIT_NOFILE $nofile, RLIMIT_FSIZE 1 GiB"
+	else not_ok "--jail: namespaces, no_new_privs and limits" "namespaces:$newns nnp $nnp nofile $nofile fsize $fsize"; fi
+	case "$etc" in
+	*"No such file"*) ok "--jail: /etc/passwd is out of the VMM's reach" ;;
+	*) not_ok "--jail: /etc/passwd is out of reach" "$etc" ;;
+	esac
+	run_vmm jail-open 60 --kernel "$GUEST/boot-test.img" --jail "$OUT/jail" --user 1234:2345 \
+		--seccomp=off --debug-forbidden-syscall=openat
+	show "$OUT/jail-open.out"
+	if [ "$status" = 0 ] && grep -q 'returned -1 (errno 2)' "$OUT/jail-open.out"; then
+		ok "--jail: without the sandbox, opening /etc/hostname finds nothing (ENOENT), the guest runs"
+	else not_ok "--jail: opening a host file fails" "status $status"; fi
+}
+needs_root "--jail --user: unprivileged in an empty root, namespaces and limits, host files out of reach (4 checks)" && jail
 error_scenario "--jail needs --user" "go together" --kernel "$GUEST/boot-test.img" --jail "$OUT/jail"
 finish

@@ -1,13 +1,23 @@
-# Shared helpers for the end-to-end scripts that run inside the emulated
-# arm64 host (busybox sh).  Each check prints one TAP line; guest output is
-# shown indented by four spaces, like a TAP subtest.
-VMM=${VMM:-/opt/vmm/bin/vmm}
-GUEST=${GUEST:-/opt/vmm/guest}
-CONFIGS=${CONFIGS:-/opt/vmm/configs}
-OUT=${OUT:-/tmp/e2e}
+# Shared helpers for the end-to-end scripts, which run on an arm64 KVM host
+# (a real one, or the emulated one of tools/arm64-host; POSIX sh, busybox's
+# too) from a checkout-shaped tree: TREE, the tree this file is in, holds
+# what they use at the paths a checkout has after make (tests/e2e/run-direct
+# runs them; tests/e2e/launch lays a copy out in the emulated host).  Each
+# check prints one TAP line; guest output is shown indented by four spaces,
+# like a TAP subtest.
+TREE=${TREE:-$(cd "$(dirname "$0")/../.." && pwd)}
+VMM=${VMM:-$TREE/build/aarch64/vmm}
+GUEST=${GUEST:-$TREE/build/guest}
+CONFIGS=${CONFIGS:-$TREE/configs}
+# Static helpers: boot-timer, pty-run, pipe-stall (tests/bench/).
+HELPERS=${HELPERS:-$TREE/build/aarch64}
+# What the scripts write, big disk images included: inside the tree, never
+# a shared /tmp name another user's run could collide with.
+OUT=${OUT:-$TREE/build/e2e}
 mkdir -p "$OUT"
 n=0
 failed=0
+skipped=0
 
 # Each check says how long it took (this host's uptime, in seconds), so the
 # suite's time can be kept within CI's budget.
@@ -23,6 +33,18 @@ ok() {	# description
 }
 not_ok() {	# description why
 	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; echo "# $2"; took
+}
+# skip DESC WHY: a check that cannot run here, counted and said as TAP's
+# "ok N - DESC # SKIP WHY" (tests/e2e/run-all totals and lists them).
+skip() {
+	n=$((n + 1)); skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP $2"
+}
+# needs_root DESC: true as root; else skips DESC (tap devices, loop mounts
+# and --jail need root, which direct mode on a real host does not have).
+needs_root() {
+	[ "$(id -u)" = 0 ] && return 0
+	skip "$1" "needs root (this run is uid $(id -u))"
+	return 1
 }
 show() {	# file
 	sed 's/^/    /' "$1"
@@ -87,12 +109,17 @@ error_scenario() {
 }
 
 finish() {	# the plan comes last: scripts add checks as they go
+	[ "$skipped" = 0 ] || echo "# $skipped of $n checks skipped"
 	echo "1..$n"
 	[ "$failed" = 0 ]
 }
 
 # ------------------------------------------------- a VMM in the background
-LINUX=${LINUX:-/opt/vmm/linux}
+# The Linux guest: Debian's arm64 kernel (tools/setup.sh puts it in the
+# cache), the test initramfs and the ext4 root disk (make e2e builds them).
+LINUX_IMAGE=${LINUX_IMAGE:-$(ls "${VMM_CACHE:-$TREE/.cache}"/arm64/boot/vmlinuz-* 2>/dev/null | head -n 1)}
+LINUX_INITRD=${LINUX_INITRD:-$TREE/build/linux-guest.cpio.gz}
+LINUX_ROOTFS=${LINUX_ROOTFS:-$TREE/build/linux-rootfs.img}
 
 # wait_for FILE PATTERN SECONDS [COUNT]: PATTERN on COUNT (default 1) lines.
 wait_for() {
@@ -107,12 +134,21 @@ wait_for() {
 
 # start_cmd NAME CMD ARGS...: run CMD in the background, its stdout in
 # $out (its stderr joins it at stop_bg: -v lines never split a guest's
-# line); type into the guest with "echo ... >&3"; then stop_bg.
+# line); type into the guest with "echo ... >&3"; signal it with
+# "kill -SIG $(bg_pid)"; then stop_bg.
 start_cmd() {
 	out=$OUT/$1.out; shift
-	rm -f "$OUT/in" "$OUT/status"; mkfifo "$OUT/in"
-	( timeout -s KILL 900 "$@" <"$OUT/in" >"$out" 2>"$out.err"; echo $? > "$OUT/status" ) &
+	rm -f "$OUT/in" "$OUT/status" "$OUT/pid"; mkfifo "$OUT/in"
+	( timeout -s KILL 900 "$@" <"$OUT/in" >"$out" 2>"$out.err" &
+	  echo $! > "$OUT/pid"; wait $!; echo $? > "$OUT/status" ) &
 	exec 3>"$OUT/in"
+}
+
+# The background command's pid: busybox's timeout execs the command in its
+# own process, GNU timeout passes SIGTERM, SIGINT and SIGHUP on to it.  Never
+# "pidof vmm": on a real host that names every user's VMMs.
+bg_pid() {
+	cat "$OUT/pid"
 }
 
 # start_bg NAME ARGS...: the VMM, as start_cmd.
@@ -130,6 +166,23 @@ stop_bg() {
 	st=$(cat "$OUT/status" 2>/dev/null)
 }
 
+# listen PORT FILE: nc listening on PORT in the background, what it
+# receives in FILE.  nc ends when its stdin does: it reads a FIFO held open
+# on fd 4 (a background job's stdin is /dev/null).  listen_end waits, up to
+# 120 s, for the sender to close the connection, then ends only our own nc
+# (never killall: on a real host that is every user's).
+listen() {
+	rm -f "$OUT/nc-in"; mkfifo "$OUT/nc-in"
+	nc -l -p "$1" <"$OUT/nc-in" >"$2" &
+	nc_pid=$!
+	exec 4>"$OUT/nc-in"
+}
+listen_end() {
+	i=0; while kill -0 $nc_pid 2>/dev/null && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); done
+	exec 4>&-
+	kill $nc_pid 2>/dev/null; wait $nc_pid 2>/dev/null
+}
+
 # The emulated host's TCG makes pointer-auth instructions very slow, and SVE
 # and PMU state on every CPU_ON (hotplug: 200 rounds took 12 minutes with
 # them): Linux boots with none unless a test asks (linux.sh checks every
@@ -139,7 +192,7 @@ LINUX_CPU_FEATURES=${LINUX_CPU_FEATURES-none}
 # start_linux NAME CPUS CONFIG [ARGS...]: Linux from the test initramfs.
 start_linux() {
 	_name=$1; _cpus=$2; _conf=$3; shift 3
-	start_bg "$_name" --kernel "$LINUX/Image" --initrd "$LINUX/initrd.cpio.gz" \
+	start_bg "$_name" --kernel "$LINUX_IMAGE" --initrd "$LINUX_INITRD" \
 		--cmdline "+quiet" --cpus "$_cpus" --mem 512M --config "$_conf" -v \
 		--cpu-features "$LINUX_CPU_FEATURES" "$@"
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Real Linux under ./vmm: SMP through the VMM's PSCI, a shell typed into
 # through the console, poweroff, reboot and panic; with the seccomp sandbox on.
-. /opt/vmm/tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 # linux_boot DESC CPUS CONFIG
 linux_boot() {
 	desc=$1; cpus=$2

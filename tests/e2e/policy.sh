@@ -3,7 +3,7 @@
 # config, over HVC and SMC, with 1 and 4 vCPUs; a nested rule enforced and
 # audited; a generated 100,000-rule policy booted.  The guest takes its
 # expectations from the command line (guest/README.md).
-. /opt/vmm/tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 IMG=$GUEST/psci-conformance.img
 
 # What each config promises, in the guest's bootargs.

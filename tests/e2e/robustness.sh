@@ -2,7 +2,7 @@
 # A hostile guest must not crash or hang the VMM; signals end it cleanly;
 # the seccomp sandbox kills a forbidden syscall; a guest reset ends the VMM
 # or restarts the guest with every device back to its power-on state.
-. /opt/vmm/tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 guest_scenario "hostile guest: garbage IDs, upper-32 flood, bad PSCI arguments, stray MMIO" 0 300 \
 	--kernel "$GUEST/hostile.img" --cpus 2 --config "$CONFIGS/default.conf" --cmdline "flood=5000"
@@ -94,7 +94,7 @@ else not_ok "a guest crash ends the VMM with status 2 and a register dump" "stat
 
 # The console on a terminal (a pseudo-terminal from pty-run): raw while the
 # VMM runs, restored on every way out; Ctrl-A x quits.
-PTY=/opt/vmm/bin/pty-run
+PTY=$HELPERS/pty-run
 pty_case() {	# DESC WANT_EXIT PTY-RUN-ARGS...
 	desc=$1; want=$2; shift 2
 	"$PTY" "$@" >"$OUT/pty.out" 2>&1

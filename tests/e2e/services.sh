@@ -2,7 +2,7 @@
 # SMCCC services and the vCPU lifecycle: racing CPU_ONs (KVM's semantics),
 # the SMCCC TRNG, the registers a forwarded call costs, what the VMM says
 # about a policy at start-up, and the PSCI version KVM reports.
-. /opt/vmm/tests/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # Every CPU but one calls CPU_ON on the same target at once, many times:
 # exactly one SUCCESS, the rest ALREADY_ON.  KVM's own PSCI first, as the

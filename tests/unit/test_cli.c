@@ -35,6 +35,8 @@ START_TEST(defaults)
 	ck_assert_ptr_null(o.config);
 	ck_assert_ptr_null(o.cmdline);
 	ck_assert_int_eq(o.seccomp, SECCOMP_MODE_KILL);
+	ck_assert_str_eq(o.kvm_device, "/dev/kvm");
+	ck_assert(!o.probe);
 }
 END_TEST
 
@@ -112,6 +114,7 @@ START_TEST(errors)
 	expect_error("unknown option '--frobnicate'", "-k", "K", "--frobnicate", NULL);
 	expect_error("unknown option '-z'", "-k", "K", "-z", NULL);
 	expect_error("unexpected argument 'extra'", "-k", "K", "extra", NULL);
+	expect_error("--kvm-device: expected the KVM device's path", "-k", "K", "--kvm-device", "", NULL);
 }
 END_TEST
 
@@ -126,6 +129,19 @@ START_TEST(help_needs_no_kernel)
 }
 END_TEST
 
+/* --probe looks at KVM only: no guest, so no --kernel; --kvm-device with it. */
+START_TEST(probe_needs_no_kernel)
+{
+	struct vmm_options o;
+	char err[256] = "";
+
+	ck_assert_int_eq(parse(&o, err, "--probe", "--kvm-device", "/nonexistent/kvm", NULL), 0);
+	ck_assert(o.probe);
+	ck_assert_ptr_null(o.kernel);
+	ck_assert_str_eq(o.kvm_device, "/nonexistent/kvm");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cli");
@@ -136,6 +152,7 @@ int main(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, help_needs_no_kernel);
+	tcase_add_test(tc, probe_needs_no_kernel);
 	suite_add_tcase(s, tc);
 	return check_run(s);
 }

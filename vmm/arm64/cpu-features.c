@@ -36,7 +36,7 @@ static bool has_cap(struct kvm *kvm, long cap)
  * both capabilities present, KVM_ARM_VCPU_INIT takes both features or
  * neither (api.rst 4.82, KVM_ARM_VCPU_INIT).
  */
-static struct cpu_features offered(struct kvm *kvm)
+struct cpu_features cpu_features__offered(struct kvm *kvm)
 {
 	return (struct cpu_features){
 		.pauth = has_cap(kvm, KVM_CAP_ARM_PTRAUTH_ADDRESS) &&
@@ -106,7 +106,7 @@ static int parse(struct cpu_features *want, const struct cpu_features *have, con
 int cpu_features__choose(struct kvm *kvm, const char *spec, unsigned int sve_vl, char *why,
 			 size_t whylen)
 {
-	struct cpu_features have = offered(kvm), *want = &kvm->arch->features;
+	struct cpu_features have = cpu_features__offered(kvm), *want = &kvm->arch->features;
 	int r = parse(want, &have, spec, why, whylen);
 
 	if (r)

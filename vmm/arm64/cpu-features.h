@@ -28,6 +28,8 @@ struct cpu_features {
 	unsigned int sve_max_vq;	/* 0: KVM's maximum */
 };
 
+/* What KVM offers on this VM (pauth only with both keys); for --probe too. */
+struct cpu_features cpu_features__offered(struct kvm *kvm);
 /* spec: NULL or "" (everything KVM offers), "none", or a comma-separated
  * list of "pauth", "sve", "pmu" (exactly those, each required) or "-NAME"
  * (everything offered but NAME).  sve_vl: the largest SVE vector length in

@@ -1,6 +1,8 @@
 /* arm64's VM hooks (arch.h): the IPA size, the vGIC, interrupts, the filter. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <linux/kvm.h>
 
 #include "../arch.h"
@@ -45,6 +47,55 @@ unsigned long kvm__arch_vm_type(struct kvm *kvm, uint64_t ram_end)
 		die("--mem: RAM up to 0x%llx needs %u-bit guest physical addresses, KVM offers %d",
 		    (unsigned long long)ram_end, kvm->arch->ipa_bits, max_ipa);
 	return KVM_VM_TYPE_ARM_IPA_SIZE(kvm->arch->ipa_bits);
+}
+
+/* The fix for a kernel without the SMCCC filter, in one line. */
+#define FILTER_FIX "boot Linux >= 6.4 with KVM (Debian 12: sudo apt-get install -t bookworm-backports " \
+	"linux-image-arm64, then reboot into it)"
+
+unsigned int kvm__arch_probe(struct kvm *kvm)
+{
+	/* KVM_CREATE_DEVICE_TEST: "only test whether the device type is
+	 * supported" (api.rst, KVM_CREATE_DEVICE); nothing is created. */
+	struct kvm_create_device gic = { .type = KVM_DEV_TYPE_ARM_VGIC_V3,
+					 .flags = KVM_CREATE_DEVICE_TEST };
+	unsigned int missing = 0;
+	struct cpu_features f;
+	int ipa;
+
+	for (size_t i = 0; i < ARRAY_SIZE(required_caps); i++) {
+		if (ioctl(kvm->sys_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) > 0)
+			continue;
+		printf("kvm-caps: MISSING: %s (arm64)\n", required_caps[i].name);
+		missing++;
+	}
+	if (smccc_filter__supported(kvm->vm_fd)) {
+		printf("smccc-filter: yes (KVM_ARM_VM_SMCCC_FILTER)\n");
+	} else {
+		printf("smccc-filter: MISSING: this kernel has no KVM SMCCC filter; fix: %s\n",
+		       FILTER_FIX);
+		missing++;
+	}
+	if (ioctl(kvm->vm_fd, KVM_CREATE_DEVICE, &gic) == 0) {
+		printf("vgic-v3: yes\n");
+	} else {
+		printf("vgic-v3: MISSING: KVM_CREATE_DEVICE(vGICv3): %s (the VMM's guests need a "
+		       "GICv3; a host with only a GICv2 cannot give them one)\n", strerror(errno));
+		missing++;
+	}
+	/* kvm__arch_vm_type() asks for at least 40 bits, KVM's default. */
+	ipa = ioctl(kvm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
+	if (ipa >= (int)ipa_bits_for(0)) {
+		printf("ipa-size: %d bits\n", ipa);
+	} else if (ipa > 0) {
+		printf("ipa-size: MISSING: %d bits, the VMM asks for %u\n", ipa, ipa_bits_for(0));
+		missing++;
+	}
+	f = cpu_features__offered(kvm);
+	printf("pauth: %s\n", f.pauth ? "yes" : "no (optional: guests run without pointer authentication)");
+	printf("sve: %s\n", f.sve ? "yes" : "no (optional: guests run without SVE)");
+	printf("pmu: %s\n", f.pmu ? "yes" : "no (optional: guests get no PMU)");
+	return missing;
 }
 
 void kvm__arch_init(struct kvm *kvm)

@@ -19,6 +19,16 @@ static const uint8_t kvm_action[] = {
 	[POLICY_FILTER_FWD] = KVM_SMCCC_FILTER_FWD_TO_USER,
 };
 
+bool smccc_filter__supported(int vm_fd)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VM_SMCCC_CTRL,
+		.attr = KVM_ARM_VM_SMCCC_FILTER,
+	};
+
+	return ioctl(vm_fd, KVM_HAS_DEVICE_ATTR, &attr) == 0;
+}
+
 int smccc_filter__install(struct kvm *kvm)
 {
 	struct kvm_device_attr attr = {
@@ -38,7 +48,7 @@ int smccc_filter__install(struct kvm *kvm)
 		/* KVM handles whatever the filter does not name. */
 		if (r[i].action == POLICY_FILTER_HANDLE)
 			continue;
-		if (!installed && ioctl(kvm->vm_fd, KVM_HAS_DEVICE_ATTR, &attr) < 0)
+		if (!installed && !smccc_filter__supported(kvm->vm_fd))
 			die("%s: this kernel has no KVM SMCCC filter (KVM_ARM_VM_SMCCC_FILTER needs Linux >= 6.4)",
 			    policy_source(p));
 		memset(&f, 0, sizeof(f));
