@@ -189,11 +189,15 @@ listen_end() {
 # feature once, and -pauth once).
 LINUX_CPU_FEATURES=${LINUX_CPU_FEATURES-none}
 
+# Where the test guest's init reads once as it begins (mark= on its
+# command line): the null exit's address, where the VMM has no device.
+LINUX_MARK=0xc000000
+
 # start_linux NAME CPUS CONFIG [ARGS...]: Linux from the test initramfs.
 start_linux() {
 	_name=$1; _cpus=$2; _conf=$3; shift 3
 	start_bg "$_name" --kernel "$LINUX_IMAGE" --initrd "$LINUX_INITRD" \
-		--cmdline "+quiet" --cpus "$_cpus" --mem 512M --config "$_conf" -v \
+		--cmdline "+quiet mark=$LINUX_MARK" --cpus "$_cpus" --mem 512M --config "$_conf" -v \
 		--cpu-features "$LINUX_CPU_FEATURES" "$@"
 }
 stop_linux() { stop_bg; }
