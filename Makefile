@@ -100,9 +100,9 @@ endif
 SETUP_HINT := run 'sudo tools/setup.sh'
 A64_OBJS := $(patsubst %.c,$(BUILD)/aarch64/obj/%.o,$(VMM_SRCS)) $(BUILD)/aarch64/obj/gen/default-policy.o
 
-.PHONY: all vmm guests check unit host-checks e2e demo bench fuzz install clean setup distclean host-tools \
+.PHONY: all vmm guests man check unit host-checks e2e demo demo-run bench fuzz install clean setup distclean host-tools \
 	native-check
-all: vmm guests host-tools
+all: vmm guests host-tools man
 
 vmm: $(VMM_BIN)
 guests: $(GUEST_IMAGES)
@@ -217,13 +217,13 @@ host-tools: $(BUILD)/vmm-policy
 
 # ---------------------------------------------------------------- checks
 # vmm-policy on every shipped and broken config, and the reference page.
-host-checks: $(BUILD)/vmm-policy
+host-checks: $(BUILD)/vmm-policy $(MAN_PAGES)
 	$(Q)tests/host/vmm-policy.sh $(BUILD)/vmm-policy
-	$(Q)tests/host/docs.sh
+	$(Q)tests/host/docs.sh $(MAN_PAGES)
 
 setup:
 	$(Q)if [ "$$(id -u)" = 0 ]; then sh tools/setup.sh; \
-	else echo "make: not root: skipping tools/setup.sh (run it with sudo once)"; fi
+	else echo "make: not root, so no setup: run 'sudo tools/setup.sh' once (packages, then .cache), then make $(MAKECMDGOALS) again"; fi
 
 unit: $(UNIT_BINS)
 	$(Q)fail=0; for t in $(UNIT_BINS); do \
@@ -320,11 +320,31 @@ bench: $(E2E_DEPS) $(LOAD_BENCH) $(BUILD)/bench-decide
 	$(Q)$(BUILD)/bench-decide
 	$(Q)KVMTOOL=$(KVMTOOL) E2E_TIMEOUT=$(BENCH_TIMEOUT) tests/e2e/launch bench.sh
 
-demo: $(E2E_DEPS)
+# Like check, the setup first: a fresh clone needs nothing else.
+demo:
+	$(Q)$(MAKE) --no-print-directory setup
+	$(Q)$(MAKE) --no-print-directory demo-run
+
+demo-run: $(E2E_DEPS)
 	$(Q)tests/e2e/launch demo.sh
 
+# ---------------------------------------------------------------- man pages
+MAN_PAGES := $(BUILD)/man/vmm.1 $(BUILD)/man/vmm-policy.1
+
+$(BUILD)/man/vmm.1: README.md tools/mkman
+	@mkdir -p $(dir $@)
+	@echo "  MAN     $@"
+	$(Q)tools/mkman vmm $(VERSION) README.md > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/man/vmm-policy.1: $(BUILD)/vmm-policy tools/mkman
+	@mkdir -p $(dir $@)
+	@echo "  MAN     $@"
+	$(Q)tools/mkman vmm-policy $(VERSION) $(BUILD)/vmm-policy > $@.tmp && mv $@.tmp $@
+
+man: $(MAN_PAGES)
+
 # ---------------------------------------------------------------- install
-install: all
+install: all man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vmm/configs $(DESTDIR)$(PREFIX)/share/vmm/guest
 	install -m 755 $(VMM_BIN) $(DESTDIR)$(PREFIX)/bin/vmm
 	install -m 755 $(BUILD)/vmm-policy $(DESTDIR)$(PREFIX)/bin/vmm-policy
@@ -332,6 +352,8 @@ install: all
 	install -m 644 $(GUEST_IMAGES) $(DESTDIR)$(PREFIX)/share/vmm/guest/
 	install -d $(DESTDIR)$(PREFIX)/share/doc/vmm
 	install -m 644 README.md docs/policy-format.md $(DESTDIR)$(PREFIX)/share/doc/vmm/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf $(BUILD)

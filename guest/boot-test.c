@@ -111,6 +111,10 @@ void guest_main(u64 dtb)
 	       (unsigned long long)load, (unsigned long long)(load + size));
 	check_cpus(fdt);
 	tap_ok(fdt_path_offset(fdt, "/chosen") >= 0, "/chosen exists");
+	/* Quoted whole (up to the diag line's limit), and its length: tests
+	 * compare them with what the VMM was given. */
+	tap_diag("bootargs: '%s'", bootargs_get(fdt));
+	tap_diag("bootargs length: %zu", strlen(bootargs_get(fdt)));
 	check_timer();
 
 	c = psci_dtb_conduit(fdt);

@@ -12,9 +12,9 @@
  *                syndrome), which must end the VMM as a guest crash
  *   virtio=N     instead of the steps, attack the N virtio-mmio devices of
  *                the DTB (below)
- *   console=flood  instead of the steps, print lines to the console until
- *                the VMM is stopped from outside (a reader that never reads
- *                must not wedge the VMM)
+ *   console_flood=1  instead of the steps, print lines to the console
+ *                until the VMM is stopped from outside (a reader that never
+ *                reads must not wedge the VMM)
  *
  * Steps (plan 1..4), all calls through the DTB's /psci method conduit:
  *   1. 2000 calls with pseudo-random X0..X7 (xorshift64, all 64 bits),
@@ -504,7 +504,7 @@ static void step_virtio(const void *fdt, u64 n)
 
 static void report_unknown(const char *s)
 {
-	static const char *const known[] = { "flood", "crash", "virtio", "console" };
+	static const char *const known[] = { "flood", "crash", "virtio", "console_flood" };
 
 	bootargs_report_unknown(s, known, ARRAY_SIZE(known));
 }
@@ -526,7 +526,6 @@ void guest_main(u64 dtb)
 	args = tap_begin(fdt, dtb, 4);
 	tap_diag("hostile: CurrentEL %u, image at 0x%llx, console %s", current_el(),
 		 (unsigned long long)(uintptr_t)_text, uart_describe());
-	tap_diag("bootargs: %s", args);
 	report_unknown(args);
 	if (bootargs_find(args, "flood", 0, &val, &len) && parse_u64(val, len, &flood))
 		tap_bail(fdt, "flood= must be a number");
@@ -536,7 +535,7 @@ void guest_main(u64 dtb)
 		tap_bail(fdt, "no /psci method in the DTB: no conduit");
 	tap_diag("conduit: %s", conduit_name(conduit));
 
-	if (bootargs_find(args, "console", 0, &val, &len)) {
+	if (bootargs_find(args, "console_flood", 0, &val, &len)) {
 		u64 line = 0;
 
 		tap_diag("console: flooding until stopped");

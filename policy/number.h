@@ -28,4 +28,13 @@ int number_parse_unsigned(const char *s, uint64_t max, uint64_t *out, const char
  */
 int number_parse_signed(const char *s, uint64_t *out, const char **why);
 
+/*
+ * A size: a number in units of 1 << unit_shift bytes, or with a suffix K,
+ * M, G or T (then optionally "B" or "iB"; powers of 1024) that overrides
+ * the unit.  vmm --mem and vmm-policy replay --mem take MiB (unit_shift
+ * 20), as kvmtool's -m does.  0xB is hex eleven, not a unit.  Returns as
+ * number_parse_unsigned() ("number too large" when the bytes overflow).
+ */
+int number_parse_size(const char *s, unsigned int unit_shift, uint64_t *out, const char **why);
+
 #endif /* POLICY_NUMBER_H */

@@ -79,31 +79,12 @@ int tool_number(const char *cmd, const char *opt, const char *val, uint64_t min,
 
 int tool_size(const char *cmd, const char *opt, const char *val, uint64_t *out)
 {
-	static const struct { char suffix; unsigned shift; } units[] = {
-		{ 'K', 10 }, { 'M', 20 }, { 'G', 30 },
-	};
-	char digits[32];
-	size_t len = strlen(val);
-	unsigned shift = 0;
 	const char *why;
 
-	for (size_t i = 0; len && i < sizeof(units) / sizeof(units[0]); i++) {
-		if (val[len - 1] == units[i].suffix || val[len - 1] == units[i].suffix + 32) {
-			shift = units[i].shift;
-			len--;
-		}
-	}
-	if (len >= sizeof(digits)) {
-		fprintf(stderr, "vmm-policy %s: %s '%s': number too large\n", cmd, opt, val);
-		return -1;
-	}
-	memcpy(digits, val, len);
-	digits[len] = '\0';
-	if (number_parse_unsigned(digits, UINT64_MAX >> shift, out, &why)) {
+	if (number_parse_size(val, 20, out, &why)) {
 		fprintf(stderr, "vmm-policy %s: %s '%s': %s\n", cmd, opt, val, why);
 		return -1;
 	}
-	*out <<= shift;
 	if (!*out) {
 		fprintf(stderr, "vmm-policy %s: %s '%s': must not be 0\n", cmd, opt, val);
 		return -1;

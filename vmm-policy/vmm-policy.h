@@ -41,7 +41,7 @@ const char *tool_psci_version_name(uint32_t v);
 /* "--opt VALUE" as a number (number.h): 0, or a message on stderr and -1. */
 int tool_number(const char *cmd, const char *opt, const char *val, uint64_t min, uint64_t max,
 		uint64_t *out);
-/* "SIZE" as the VMM's --mem takes it: a number with an optional K, M or G. */
+/* "SIZE" as the VMM's --mem takes it (number_parse_size(), MiB when bare). */
 int tool_size(const char *cmd, const char *opt, const char *val, uint64_t *out);
 
 #endif

@@ -103,6 +103,12 @@ int fdt__irq_prop(void *fdt, const struct board_window *w);
  */
 int boot__arch_parse_kernel(const void *hdr, size_t len, uint64_t file_size,
 			    uint64_t *load_offset, uint64_t *mem_size, const char **why);
+/* A flat binary of file_size bytes (--kernel-format raw): where it goes,
+ * as the arch's other VMMs place one.  0, or -EINVAL with *why. */
+int boot__arch_raw_kernel(uint64_t file_size, uint64_t *load_offset, uint64_t *mem_size,
+			  const char **why);
+/* The guest kernel's command-line buffer, the NUL included. */
+size_t boot__arch_cmdline_max(void);
 /* Build the guest's device tree into buf (every device adds its node).
  * 0 or a negative errno. */
 int boot__arch_fdt(struct kvm *kvm, const struct boot_files *b, void *buf, size_t size);

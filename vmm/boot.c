@@ -1,5 +1,6 @@
 /* Loading the guest (boot.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,46 +36,70 @@ static int read_all(int fd, void *dst, uint64_t len)
 	return 0;
 }
 
-static char *make_cmdline(const char *arg, const char *console)
+/* The default command line with console=, then what -p added; or, with
+ * --nodefaults, what -p added alone. */
+static char *make_cmdline(const struct boot_spec *spec)
 {
+	const char *extra = spec->cmdline ? spec->cmdline : "";
 	char *s = NULL;
 
-	if (arg && arg[0] != '+')
-		return strdup(arg);
-	if (asprintf(&s, "console=%s " DEFAULT_CMDLINE_REST "%s%s", console, arg ? " " : "",
-		     arg ? arg + 1 : "") < 0)
+	if (spec->nodefaults)
+		return strdup(extra);
+	if (asprintf(&s, "console=%s " DEFAULT_CMDLINE_REST "%s%s", spec->console,
+		     *extra ? " " : "", extra) < 0)
 		return NULL;
 	return s;
 }
 
-static void check_kernel(struct boot_files *b)
+/* Linux copies at most its limit less the NUL and drops the rest without a
+ * word: a silent guest, or one missing its last parameters. */
+static void check_cmdline(const char *cmdline)
+{
+	size_t len = strlen(cmdline), max = boot__arch_cmdline_max();
+
+	if (len >= max)
+		die("command line: %zu bytes, over the guest kernel's limit of %zu "
+		    "(COMMAND_LINE_SIZE %zu with the NUL)", len, max - 1, max);
+}
+
+static void check_kernel(struct boot_files *b, bool raw)
 {
 	unsigned char hdr[KERNEL_HEADER_MAX] = { 0 };
 	const char *why = "";
 	ssize_t n = pread(b->kernel_fd, hdr, sizeof(hdr), 0);
+	int r;
 
 	if (n < 0)
 		die_errno(-errno, "read %s", b->kernel);
-	if (boot__arch_parse_kernel(hdr, (size_t)n, b->kernel_size, &b->load_offset,
-				    &b->mem_size, &why))
+	if (raw)
+		r = boot__arch_raw_kernel(b->kernel_size, &b->load_offset, &b->mem_size, &why);
+	else
+		r = boot__arch_parse_kernel(hdr, (size_t)n, b->kernel_size, &b->load_offset,
+					    &b->mem_size, &why);
+	if (r == -ENOEXEC && n >= 4 && !memcmp(hdr, "\177ELF", 4))
+		die("kernel %s: an ELF file (a vmlinux?): boot the kernel image made from it",
+		    b->kernel);
+	if (r == -ENOEXEC)
+		die("kernel %s: %s; a flat binary needs --kernel-format raw", b->kernel, why);
+	if (r)
 		die("kernel %s: %s", b->kernel, why);
 }
 
-void boot__open(struct boot_files *b, const char *kernel, const char *initrd,
-		const char *cmdline, const char *console)
+void boot__open(struct boot_files *b, const struct boot_spec *spec)
 {
 	memset(b, 0, sizeof(*b));
-	b->kernel = kernel;
-	b->kernel_fd = file__open_regular(kernel, "kernel", &b->kernel_size);
-	check_kernel(b);
+	b->kernel = spec->kernel;
+	b->kernel_fd = file__open_regular(spec->kernel, "kernel", &b->kernel_size);
+	check_kernel(b, spec->raw);
 	b->initrd_fd = -1;
-	if (initrd) {
-		b->initrd = initrd;
-		b->initrd_fd = file__open_regular(initrd, "initrd", &b->initrd_size);
+	if (spec->initrd) {
+		b->initrd = spec->initrd;
+		b->initrd_fd = file__open_regular(spec->initrd, "initrd", &b->initrd_size);
 	}
-	b->cmdline = make_cmdline(cmdline, console);
+	b->cmdline = make_cmdline(spec);
 	if (!b->cmdline)
 		die("command line: out of memory");
+	check_cmdline(b->cmdline);
 }
 
 static uint64_t mib_up(uint64_t bytes)

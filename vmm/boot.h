@@ -9,6 +9,7 @@
 #ifndef VMM_BOOT_H
 #define VMM_BOOT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct kvm;
@@ -23,11 +24,18 @@ struct boot_files {
 	uint64_t kernel_addr, initrd_addr, fdt_addr;
 };
 
-/* Open and check the files; the command line is cmdline, or the default
- * with console= set to console ("ttyS0", "hvc0"), or the default plus what
- * follows a leading '+'.  Dies with one line naming the file. */
-void boot__open(struct boot_files *b, const char *kernel, const char *initrd,
-		const char *cmdline, const char *console);
+/* What to boot, as the command line asked. */
+struct boot_spec {
+	const char *kernel, *initrd;	/* initrd NULL: none */
+	bool raw;			/* --kernel-format raw: a flat binary */
+	const char *cmdline;		/* added to the default; NULL: nothing */
+	bool nodefaults;		/* the command line is cmdline alone */
+	const char *console;		/* the default's console= ("ttyS0", "hvc0") */
+};
+
+/* Open and check the files and the command line (not over the guest's
+ * limit).  Dies with one line naming the file or the limit. */
+void boot__open(struct boot_files *b, const struct boot_spec *spec);
 /* Lay the pieces out in RAM (dies when they do not fit). */
 void boot__plan(struct boot_files *b, const struct kvm *kvm);
 /* (Re)load everything into guest RAM and set kvm->entry and kvm->fdt_addr.

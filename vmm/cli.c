@@ -3,8 +3,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
+#include "../policy/number.h"
 #include "cli.h"
 
 enum {
@@ -25,6 +27,9 @@ enum {
 	OPT_USER,
 	OPT_KVM_DEVICE,
 	OPT_PROBE,
+	OPT_NODEFAULTS,
+	OPT_CONFIG,
+	OPT_KERNEL_FORMAT,
 };
 
 static const struct option long_opts[] = {
@@ -33,7 +38,9 @@ static const struct option long_opts[] = {
 	{ "cmdline",	required_argument, NULL, 'p' },
 	{ "cpus",	required_argument, NULL, 'c' },
 	{ "mem",	required_argument, NULL, 'm' },
-	{ "config",	required_argument, NULL, 'f' },
+	{ "nodefaults",	no_argument,	   NULL, OPT_NODEFAULTS },
+	{ "kernel-format", required_argument, NULL, OPT_KERNEL_FORMAT },
+	{ "config",	required_argument, NULL, OPT_CONFIG },
 	{ "disk",	required_argument, NULL, OPT_DISK },
 	{ "net",	required_argument, NULL, OPT_NET },
 	{ "rng",	no_argument,	   NULL, OPT_RNG },
@@ -68,12 +75,18 @@ const char *cli_usage_text(void)
 "Boot an arm64 guest on /dev/kvm with a policy over its SMCCC (SMC/HVC) calls.\n"
 "\n"
 "  -k, --kernel IMAGE   arm64 Linux Image (or a test guest with an Image header)\n"
+"      --kernel-format F  image (default: an arm64 Image, by its header) or raw\n"
+"                       (a flat binary loaded at RAM + 0x80000, entered at its\n"
+"                       first byte with the device tree's address in x0)\n"
 "  -i, --initrd FILE    initial ramdisk, passed in /chosen\n"
-"  -p, --cmdline S      kernel command line; replaces the default (\"console=ttyS0\n"
-"                       earlycon panic=-1 reboot=panic_warm\"); \"+S\" appends S\n"
+"  -p, --cmdline S      added to the kernel command line (repeatable); the\n"
+"                       default is \"console=ttyS0 earlycon panic=-1\n"
+"                       reboot=panic_warm\" (console=hvc0 with --console virtio)\n"
+"      --nodefaults     the command line is exactly what -p gave, nothing else\n"
 "  -c, --cpus N         number of vCPUs (1-64, default 1)\n"
-"  -m, --mem SIZE       guest RAM, e.g. 256M, 1G (default 256M, multiple of 2M)\n"
-"  -f, --config FILE    SMCCC policy (default: the built-in default policy,\n"
+"  -m, --mem SIZE       guest RAM in MiB, or with a suffix K, M, G, T (default\n"
+"                       256, a multiple of 2M from 16M to 64G)\n"
+"      --config FILE    SMCCC policy (default: the built-in default policy,\n"
 "                       the same as configs/default.conf)\n"
 "      --disk FILE[,ro] a virtio-blk disk on a raw image or block device\n"
 "                       (repeatable: /dev/vda, vdb, ...); ro: read-only\n"
@@ -106,52 +119,46 @@ const char *cli_usage_text(void)
 "Console: the guest's UART is on stdout; stdin goes to the guest. On a\n"
 "terminal, Ctrl-A x quits, Ctrl-A Ctrl-A sends one Ctrl-A.\n"
 "\n"
+"Numbers are decimal (010 is ten) or 0x hex.\n"
+"\n"
 "Exit status: 0 guest powered off (or reset with on_reset = exit),\n"
 "1 VMM error (arguments, config, image, KVM), 2 guest crash or unhandled\n"
 "exit, 3 guest panic (SYSTEM_RESET2 warm reset: a Linux panic with the default\n"
-"command line), 128+N ended by signal N (143 SIGTERM, 130 SIGINT).\n";
+"command line), 128+N ended by signal N (143 SIGTERM, 130 SIGINT, 131 SIGQUIT,\n"
+"129 SIGHUP without --audit), 159 killed by the seccomp sandbox (SIGSYS).\n";
 }
 
-int cli_parse_size(const char *s, uint64_t *out)
+/* A count in [min, max], decimal or 0x hex (number.h). */
+static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned int *out)
 {
-	char *end;
-	unsigned long long v;
-	unsigned int shift = 0;
+	const char *why;
+	uint64_t v;
 
-	if (!s || !*s || *s == '-')
+	if (number_parse_unsigned(s, max, &v, &why) || v < min)
 		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case '\0': break;
-	default: return -EINVAL;
-	}
-	if (*end == 'i' || *end == 'b' || *end == 'B')
-		end += (*end == 'i' && (end[1] == 'B')) ? 2 : 1;
-	if (*end || (v << shift) >> shift != v)
-		return -EINVAL;
-	*out = v << shift;
+	*out = (unsigned int)v;
 	return 0;
 }
 
-/* A decimal count in [min, max]. */
-static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned int *out)
+/* -p/--cmdline, each added after a space: kept for the VMM's lifetime. */
+static int add_cmdline(struct vmm_options *o, const char *arg)
 {
-	char *end;
-	unsigned long v;
+	static char *buf;
+	size_t have = o->cmdline ? strlen(o->cmdline) : 0;
+	char *n;
 
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -EINVAL;
-	*out = (unsigned int)v;
+	if (!o->cmdline) {
+		free(buf);
+		buf = NULL;
+	}
+	n = realloc(buf, have + strlen(arg) + 2);
+	if (!n)
+		return -ENOMEM;
+	buf = n;
+	if (have)
+		buf[have++] = ' ';
+	strcpy(buf + have, arg);
+	o->cmdline = buf;
 	return 0;
 }
 
@@ -279,6 +286,7 @@ static int parse_net(const char *arg, struct net_option *n, const char **why)
 
 int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, size_t errlen)
 {
+	const char *why;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -292,12 +300,24 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:f:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': o->kernel = optarg; break;
 		case 'i': o->initrd = optarg; break;
-		case 'p': o->cmdline = optarg; break;
-		case 'f': o->config = optarg; break;
+		case 'p':
+			if (add_cmdline(o, optarg))
+				fail("--cmdline: out of memory");
+			break;
+		case OPT_NODEFAULTS: o->nodefaults = true; break;
+		case OPT_KERNEL_FORMAT:
+			if (!strcmp(optarg, "image"))
+				o->kernel_format = KERNEL_FORMAT_IMAGE;
+			else if (!strcmp(optarg, "raw"))
+				o->kernel_format = KERNEL_FORMAT_RAW;
+			else
+				fail("--kernel-format '%s': expected image or raw", optarg);
+			break;
+		case OPT_CONFIG: o->config = optarg; break;
 		case OPT_AUDIT: o->audit = optarg; break;
 		case OPT_AUDIT_LIMIT:
 			if (parse_uint(optarg, 1, VMM_MAX_AUDIT_LIMIT, &o->audit_limit))
@@ -320,8 +340,8 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 				fail("--cpus '%s': expected a number from 1 to %d", optarg, VMM_MAX_CPUS);
 			break;
 		case 'm':
-			if (cli_parse_size(optarg, &o->mem))
-				fail("--mem '%s': expected a size such as 256M or 1G", optarg);
+			if (number_parse_size(optarg, 20, &o->mem, &why))
+				fail("--mem '%s': expected MiB or a size such as 256M or 1G", optarg);
 			if (o->mem < VMM_MIN_MEM || o->mem > VMM_MAX_MEM || o->mem % (2ULL << 20))
 				fail("--mem '%s': must be a multiple of 2M from 16M to 64G", optarg);
 			break;
@@ -336,21 +356,18 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 				fail("--disk '%s': expected FILE or FILE,ro", optarg);
 			o->nr_disks++;
 			break;
-		case OPT_NET: {
-			const char *why = "";
-
+		case OPT_NET:
 			if (o->nr_nets == VMM_MAX_NETS)
 				fail("--net %s: at most %d network devices", optarg, VMM_MAX_NETS);
 			if (parse_net(optarg, &o->nets[o->nr_nets], &why))
 				fail("--net: %s", why);
 			o->nr_nets++;
 			break;
-		}
 		case OPT_RNG:
 			o->rng = true;
 			break;
 		case OPT_RNG_RATE:
-			if (cli_parse_size(optarg, &o->rng_rate) || o->rng_rate < 64 ||
+			if (number_parse_size(optarg, 0, &o->rng_rate, &why) || o->rng_rate < 64 ||
 			    o->rng_rate > (1ULL << 30))
 				fail("--rng-rate '%s': expected bytes per second from 64 to 1G", optarg);
 			break;
@@ -388,6 +405,9 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 		case ':':
 			fail("%s: missing argument", argv[optind - 1]);
 		default:
+			/* kvmtool's -f is its firmware: ours is not a short option. */
+			if (optopt == 'f')
+				fail("unknown option '-f': the policy file is --config FILE (see --help)");
 			if (optopt)
 				fail("unknown option '-%c' (see --help)", optopt);
 			fail("unknown option '%s' (see --help)", argv[optind - 1]);

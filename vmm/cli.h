@@ -19,6 +19,7 @@
 #define VMM_MAX_DISKS		16
 #define VMM_MAX_NETS		4
 
+enum kernel_format { KERNEL_FORMAT_IMAGE, KERNEL_FORMAT_RAW };
 enum seccomp_mode { SECCOMP_MODE_KILL, SECCOMP_MODE_LOG, SECCOMP_MODE_OFF };
 enum console_kind { CONSOLE_SERIAL, CONSOLE_VIRTIO };
 /* --debug-forbidden-syscall=WHAT: a call the sandbox must refuse (tests). */
@@ -49,7 +50,9 @@ struct net_option {
 struct vmm_options {
 	const char *kernel;
 	const char *initrd;
-	const char *cmdline;	/* NULL: the default; "+..." appends to it */
+	enum kernel_format kernel_format;
+	const char *cmdline;	/* every -p, joined by spaces; NULL: none */
+	bool nodefaults;	/* the command line is cmdline alone */
 	const char *config;	/* NULL: the built-in default policy */
 	const char *audit;	/* NULL: no audit log; "-": stderr */
 	unsigned int audit_limit;	/* records per second */
@@ -78,8 +81,6 @@ struct vmm_options {
 
 /* 0, or -EINVAL with a one-line message (no "vmm: " prefix) in err. */
 int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, size_t errlen);
-/* Parse "256M", "1G", "4096K" or a byte count. 0 or -EINVAL. */
-int cli_parse_size(const char *s, uint64_t *out);
 const char *cli_usage_text(void);
 
 #endif

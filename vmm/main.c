@@ -253,8 +253,14 @@ int main(int argc, char *argv[])
 		die("--cpus %u: the address map has room for %u", opt.cpus, board__max_cpus());
 
 	vm.policy = load_policy(opt.config);
-	boot__open(&boot, opt.kernel, opt.initrd, opt.cmdline,
-		   opt.console == CONSOLE_VIRTIO ? "hvc0" : "ttyS0");
+	boot__open(&boot, &(struct boot_spec){
+			.kernel = opt.kernel,
+			.initrd = opt.initrd,
+			.raw = opt.kernel_format == KERNEL_FORMAT_RAW,
+			.cmdline = opt.cmdline,
+			.nodefaults = opt.nodefaults,
+			.console = opt.console == CONSOLE_VIRTIO ? "hvc0" : "ttyS0",
+		   });
 	sig_src = (struct evloop_source){ .fd = signal_fd(), .events = EPOLLIN, .fn = on_signal };
 	kvm_cpu__init_kick_signal();
 

@@ -142,5 +142,7 @@ const char *tap_begin(const void *fdt, u64 dtb, int plan)
 	}
 	tap_init(fdt);
 	tap_plan(plan);
+	/* Quoted whole: tests compare it with what the VMM was given. */
+	tap_diag("bootargs: '%s'", bootargs_get(fdt));
 	return bootargs_get(fdt);
 }

@@ -146,7 +146,7 @@ elif [ -f "$LINUX_IMAGE" ]; then
 	echo "## Disk and network, measured in the guest"
 	io_bench ours "$VMM" --kernel "$LINUX_IMAGE" --initrd "$LINUX_INITRD" --mem 512M \
 		--disk "$OUT/bench.img" --net tap=tap0 --cpu-features -pauth \
-		--cmdline "+quiet modules=virtio_blk,virtio_net" | tee "$OUT/bench-ours.txt"
+		--cmdline "quiet modules=virtio_blk,virtio_net" | tee "$OUT/bench-ours.txt"
 	if have_kvmtool; then
 		io_bench kvmtool "$KVMTOOL" run --kernel "$LINUX_IMAGE" --initrd "$LINUX_INITRD" \
 			--mem 512 --cpus 1 --irqchip gicv3 --virtio-transport mmio --disk "$OUT/bench.img" \

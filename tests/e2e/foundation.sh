@@ -5,6 +5,52 @@
 guest_scenario "boot-test guest, 1 vCPU" 0 120 --kernel "$GUEST/boot-test.img"
 guest_scenario "boot-test guest, 4 vCPUs, 512M" 0 120 --kernel "$GUEST/boot-test.img" --cpus 4 --mem 512M
 
+# kvmtool's habits: -m in MiB; -p adds to the default command line (each
+# -p in turn), --nodefaults leaves exactly what -p gave (the guest prints
+# its /chosen/bootargs quoted).
+bootargs_scenario() {	# DESC WANT ARGS...
+	desc=$1; want=$2; shift 2
+	name=$(echo "$desc" | tr -c 'a-zA-Z0-9\n' '_')
+	run_vmm "$name" 120 "$@"
+	show "$OUT/$name.out"
+	got=$(sed -n "s/^# bootargs: '\(.*\)'\r*\$/\1/p" "$OUT/$name.out")
+	if [ "$status" != 0 ] || ! check_tap "$OUT/$name.out"; then not_ok "$desc" "status $status; $why"
+	elif [ "$got" != "$want" ]; then not_ok "$desc" "bootargs '$got', expected '$want'"
+	else ok "$desc"; fi
+}
+bootargs_scenario "-m 64 -p a=1 -p b=2: 64 MiB, both added to the default command line" \
+	"console=ttyS0 earlycon panic=-1 reboot=panic_warm a=1 b=2" \
+	-k "$GUEST/boot-test.img" -m 64 -p a=1 -p b=2
+grep -q '^# memory: base=0x40000000 size=0x4000000' "$OUT/$name.out" &&
+	ok "-m 64 is 64 MiB (the guest's /memory)" || not_ok "-m 64 is 64 MiB" "no 'memory: ... size=0x4000000' from the guest"
+bootargs_scenario "--nodefaults -p X: the guest's command line is exactly X" "X" \
+	-k "$GUEST/boot-test.img" --nodefaults -p X
+# arm64 Linux keeps COMMAND_LINE_SIZE (2048) bytes with the NUL: 2047 fit.
+long=$(head -c 2047 /dev/zero | tr '\0' 'x')
+run_vmm long-cmdline 120 -k "$GUEST/boot-test.img" --nodefaults -p "$long"
+show "$OUT/long-cmdline.out"
+got=$(sed -n 's/^# bootargs length: \([0-9]*\).*/\1/p' "$OUT/long-cmdline.out")
+if [ "$status" = 0 ] && check_tap "$OUT/long-cmdline.out" && [ "$got" = 2047 ]; then
+	ok "a command line of 2047 bytes, the arm64 limit, reaches the guest whole"
+else not_ok "a command line of 2047 bytes reaches the guest whole" "status $status, the guest has $got bytes"; fi
+error_scenario "a command line of 2048 bytes is refused, naming the limit" \
+	"command line: 2048 bytes, over the guest kernel's limit of 2047 (COMMAND_LINE_SIZE 2048 with the NUL)" \
+	-k "$GUEST/boot-test.img" --nodefaults -p "${long}x"
+
+# A flat binary (boot-test linked without the Image header): loaded at
+# RAM + 0x80000 and entered at its first byte with --kernel-format raw;
+# without it, one line that says what to do.
+guest_scenario "boot-test as a flat binary, --kernel-format raw" 0 120 \
+	--kernel "$GUEST/boot-test.flat" --kernel-format raw
+if grep -q '^# boot-test: image at 0x40080000' "$OUT/$name.out"; then
+	ok "the flat binary ran from RAM + 0x80000 (0x40080000), as kvmtool loads one"
+else not_ok "the flat binary ran from RAM + 0x80000" "$(grep '^# boot-test: image at' "$OUT/$name.out")"; fi
+error_scenario "a flat binary without --kernel-format raw" \
+	"boot-test.flat: not an arm64 Image (no \"ARM.x64\" magic at offset 56); a flat binary needs --kernel-format raw" \
+	--kernel "$GUEST/boot-test.flat"
+error_scenario "an ELF file is not a kernel" "an ELF file (a vmlinux?): boot the kernel image made from it" \
+	--kernel /bin/sh
+
 error_scenario "a text file is not a kernel" "not an arm64 Image" --kernel /etc/passwd
 error_scenario "a missing kernel" "No such file or directory" --kernel /nonexistent/Image
 # An Image header that asks for 64 MiB (and 4 KiB of code after it),

@@ -34,7 +34,7 @@ stalled() {	# DESC SIGNAL WANT AFTER_MS [--stderr 1] ARGS...
 		ok "$desc"
 	fi
 }
-FLOOD="--kernel $GUEST/hostile.img --cmdline console=flood"
+FLOOD="--kernel $GUEST/hostile.img --cmdline console_flood=1"
 stalled "stdout never read (4 KiB pipe), guest printing: SIGTERM ends the VMM within 1 s (143), drops counted" \
 	15 143 3000 $FLOOD
 stalled "stdout never read, guest printing: SIGINT ends the VMM within 1 s (130)" 2 130 1000 $FLOOD

@@ -193,11 +193,13 @@ LINUX_CPU_FEATURES=${LINUX_CPU_FEATURES-none}
 # command line): the null exit's address, where the VMM has no device.
 LINUX_MARK=0xc000000
 
-# start_linux NAME CPUS CONFIG [ARGS...]: Linux from the test initramfs.
+# start_linux NAME CPUS CONFIG [ARGS...]: Linux from the test initramfs,
+# with 512 MiB, in kvmtool's words (-m in MiB; -p, and any --cmdline in
+# ARGS, added to the default command line).
 start_linux() {
 	_name=$1; _cpus=$2; _conf=$3; shift 3
-	start_bg "$_name" --kernel "$LINUX_IMAGE" --initrd "$LINUX_INITRD" \
-		--cmdline "+quiet mark=$LINUX_MARK" --cpus "$_cpus" --mem 512M --config "$_conf" -v \
+	start_bg "$_name" -k "$LINUX_IMAGE" -i "$LINUX_INITRD" -m 512 -c "$_cpus" \
+		-p "quiet mark=$LINUX_MARK" --config "$_conf" -v \
 		--cpu-features "$LINUX_CPU_FEATURES" "$@"
 }
 stop_linux() { stop_bg; }

@@ -19,11 +19,15 @@ linux_boot() {
 	want_online=0; [ "$cpus" -gt 1 ] && want_online="0-$((cpus - 1))"
 	cpu_on=$(grep -c 'x0=0xc4000003 .*-> psci' "$out")
 	warns=$(sed -n 's/^linux-guest: dmesg warnings: //p' "$out" | tr -d '\r')
+	# -m 512 (start_linux): 512 MiB less what the kernel keeps for itself.
+	memkb=$(sed -n 's/^linux-guest: mem total: \([0-9]*\) kB.*/\1/p' "$out")
 	if [ -n "$why" ]; then not_ok "$desc" "$why"
 	elif [ "$st" != 0 ]; then not_ok "$desc" "vmm exit status '$st' after poweroff, expected 0"
 	elif [ "$online" != "$want_online" ]; then not_ok "$desc" "guest CPUs online '$online', expected $want_online"
 	elif [ "$cpu_on" != "$((cpus - 1))" ]; then not_ok "$desc" "$cpu_on forwarded CPU_ON calls in the VMM log, expected $((cpus - 1))"
 	elif [ "$warns" != 0 ]; then not_ok "$desc" "guest dmesg has $warns device tree/PSCI warnings"
+	elif [ "${memkb:-0}" -le 400000 ] || [ "$memkb" -gt 524288 ]; then
+		not_ok "$desc" "guest MemTotal '$memkb' kB for -m 512"
 	else ok "$desc"
 	fi
 }
@@ -143,7 +147,7 @@ linux_features "Linux sees pointer auth, SVE and a PMU by default (paca pacg sve
 	"paca pacg sve" "" yes
 linux_trng "$out"
 LINUX_CPU_FEATURES=-pauth
-linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on" 4 "$CONFIGS/default.conf"
+linux_boot "Linux, 4 vCPUs, userspace PSCI over HVC, seccomp on; kvmtool's -k -i -m 512 -c 4 -p: 512 MiB, ttyS0" 4 "$CONFIGS/default.conf"
 LINUX_CPU_FEATURES=$saved
 linux_features "--cpu-features -pauth: Linux has no pointer auth, keeps SVE and the PMU" "$out" \
 	"sve" "paca pacg" yes

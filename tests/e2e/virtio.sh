@@ -26,7 +26,7 @@ rootfs_rw() {
 	desc="Linux boots from an ext4 virtio disk (root=/dev/vda), reads a file, writes one that this host reads back"
 	cp "$LINUX_ROOTFS" "$OUT/root.img"
 	run_vmm rootfs-rw 300 --kernel "$LINUX_IMAGE" --initrd "$LINUX_INITRD" --mem 512M --cpu-features "$LINUX_CPU_FEATURES" \
-		--disk "$OUT/root.img" --cmdline "+quiet root=/dev/vda modules=$ROOT_MODULES"
+		--disk "$OUT/root.img" --cmdline "quiet root=/dev/vda modules=$ROOT_MODULES"
 	show "$OUT/rootfs-rw.out"
 	data=$(field "$OUT/rootfs-rw.out" 'rootfs-guest: data sha256 ')
 	new=$(field "$OUT/rootfs-rw.out" 'rootfs-guest: new sha256 ')
@@ -50,7 +50,7 @@ rootfs_ro() {
 	cp "$LINUX_ROOTFS" "$OUT/root.img"
 	before=$(sha256sum "$OUT/root.img" | cut -d' ' -f1)
 	run_vmm rootfs-ro 300 --kernel "$LINUX_IMAGE" --initrd "$LINUX_INITRD" --mem 512M --cpu-features "$LINUX_CPU_FEATURES" \
-		--disk "$OUT/root.img,ro" --cmdline "+quiet root=/dev/vda ro modules=$ROOT_MODULES"
+		--disk "$OUT/root.img,ro" --cmdline "quiet root=/dev/vda ro modules=$ROOT_MODULES"
 	show "$OUT/rootfs-ro.out"
 	after=$(sha256sum "$OUT/root.img" | cut -d' ' -f1)
 	if [ "$status" != 0 ]; then not_ok "$desc" "vmm exit status $status"
@@ -67,7 +67,7 @@ integrity() {
 	desc="data integrity: 256 MiB patterned, O_DIRECT, 4 threads on 4 vCPUs, no mismatch"
 	rm -f "$OUT/data.img"; truncate -s 288M "$OUT/data.img"
 	start_linux integrity 4 "$CONFIGS/default.conf" --disk "$OUT/data.img" \
-		--cmdline "+quiet modules=virtio_blk"
+		--cmdline "quiet modules=virtio_blk"
 	why=""
 	if ! wait_for "$out" '^linux-guest: ready' 300; then
 		why="no shell within 300 s"
@@ -91,7 +91,7 @@ integrity() {
 sigterm_durable() {
 	desc="data the guest wrote and flushed is in the image after SIGTERM (143)"
 	rm -f "$OUT/term.img"; truncate -s 16M "$OUT/term.img"
-	start_linux sigterm 1 "$CONFIGS/default.conf" --disk "$OUT/term.img" --cmdline "+quiet modules=virtio_blk"
+	start_linux sigterm 1 "$CONFIGS/default.conf" --disk "$OUT/term.img" --cmdline "modules=virtio_blk"
 	why=""
 	if ! wait_for "$out" '^linux-guest: ready' 300; then
 		why="no shell within 300 s"
@@ -119,7 +119,7 @@ network() {
 	desc="network: pings both ways and 4 MiB over TCP each way, checksums equal at both ends"
 	needs_root "$desc (creates and configures tap0)" || return 0
 	start_linux net 2 "$CONFIGS/default.conf" --net tap=tap0,mac=02:00:00:00:00:02 \
-		--cmdline "+quiet modules=virtio_net"
+		--cmdline "quiet modules=virtio_net"
 	why=""
 	i=0; while ! ip link show tap0 >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
 	ip addr add 10.0.2.2/24 dev tap0 && ip link set tap0 up || why="cannot configure tap0"
@@ -160,7 +160,7 @@ network() {
 rng() {
 	desc="--rng: /dev/hwrng reads bytes from virtio-rng (rng_current)"
 	# strict.conf offers no SMCCC TRNG: virtio-rng is the only hwrng.
-	start_linux rng 1 "$CONFIGS/strict.conf" --rng --cmdline "+quiet modules=virtio_rng"
+	start_linux rng 1 "$CONFIGS/strict.conf" --rng --cmdline "modules=virtio_rng"
 	why=""
 	wait_for "$out" '^linux-guest: ready' 300 || why="no shell within 300 s"
 	echo 'poweroff -f' >&3
@@ -198,7 +198,7 @@ console_virtio_pty() {
 	desc="--console virtio on a terminal: Ctrl-A x quits (0), terminal restored"
 	"$HELPERS/pty-run" --after "linux-guest: ready" --type '\x01x' -- "$VMM" \
 		--kernel "$LINUX_IMAGE" --initrd "$LINUX_INITRD" --mem 512M --cpu-features "$LINUX_CPU_FEATURES" --console virtio \
-		--cmdline "+quiet" >"$OUT/vcon-pty.out" 2>&1
+		--cmdline "quiet" >"$OUT/vcon-pty.out" 2>&1
 	show "$OUT/vcon-pty.out"
 	res=$(sed -n 's/^pty-run: //p' "$OUT/vcon-pty.out")
 	if [ "$res" = "raw_during=1 restored=1 exit=0" ]; then ok "$desc"

@@ -1,6 +1,7 @@
 #!/bin/bash
-# The README and --help against the code: every option, every allowed
-# syscall, every exit status is documented.  TAP.
+# The README, --help and the man pages against the code: every option,
+# every allowed syscall, every exit status is documented.  TAP.
+#   usage: tests/host/docs.sh [MAN_PAGE...]
 set -u
 cd "$(dirname "$0")/../.."
 n=0; failed=0
@@ -30,6 +31,28 @@ check "README documents exit status 128+N" README.md "| 128+N |"
 for st in $(sed -n 's/^	VMM_EXIT_[A-Z]*[A-Z] = \([0-9]\),.*/\1/p' vmm/exit-status.h | sort -u); do
 	check "README documents exit status $st" README.md "| $st |"
 done
+# The man pages (arguments: build/man/*.1): proper roff, every option of
+# vmm in vmm.1, and make install puts them where man looks.
+for page in "$@"; do
+	n=$((n + 1))
+	if ! command -v groff >/dev/null; then echo "ok $n - $page is roff # SKIP no groff"
+	elif w=$(groff -man -ww -z "$page" 2>&1) && [ -z "$w" ]; then echo "ok $n - $page is roff groff reads without a warning"
+	else failed=$((failed + 1)); echo "not ok $n - $page is roff without warnings"; echo "$w" | sed 's/^/# /'; fi
+	case "$page" in */vmm.1)
+		for opt in $(sed -n 's/^	{ "\([a-z-]*\)",.*/\1/p' vmm/cli.c | grep -v '^debug-'); do
+			check "vmm.1 documents --$opt" "$page" "$(echo "--$opt" | sed 's/-/\\-/g')"
+		done ;;
+	esac
+done
+if [ $# -gt 0 ]; then
+	dest=$(mktemp -d)
+	n=$((n + 1))
+	if make -s --no-print-directory install DESTDIR="$dest" PREFIX=/usr >/dev/null 2>&1 &&
+	   [ -f "$dest/usr/share/man/man1/vmm.1" ] && [ -f "$dest/usr/share/man/man1/vmm-policy.1" ]; then
+		echo "ok $n - make install puts vmm.1 and vmm-policy.1 in PREFIX/share/man/man1"
+	else failed=$((failed + 1)); echo "not ok $n - make install installs the man pages"; fi
+	rm -rf "$dest"
+fi
 echo "1..$n"
 echo "docs: $((n - failed)) passed, $failed failed"
 [ "$failed" = 0 ]

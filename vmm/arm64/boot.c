@@ -1,6 +1,8 @@
 /* arm64's boot hooks (arch.h): the Image header and the device tree. */
 #include <errno.h>
 
+#include <asm/setup.h>
+
 #include "../../policy/policy.h"
 #include "../arch.h"
 #include "../boot.h"
@@ -24,6 +26,26 @@ int boot__arch_parse_kernel(const void *hdr, size_t len, uint64_t file_size,
 	*load_offset = img.text_offset;
 	*mem_size = img.image_size;
 	return 0;
+}
+
+/* kvmtool and QEMU put a kernel without an Image header at RAM + 0x80000,
+ * the text_offset of every arm64 Image before Linux 3.17. */
+int boot__arch_raw_kernel(uint64_t file_size, uint64_t *load_offset, uint64_t *mem_size,
+			  const char **why)
+{
+	if (!file_size) {
+		*why = "an empty file";
+		return -EINVAL;
+	}
+	*load_offset = ARM64_IMAGE_LEGACY_TEXT_OFFSET;
+	*mem_size = file_size;
+	return 0;
+}
+
+/* arch/arm64/include/uapi/asm/setup.h: what Linux copies from /chosen/bootargs. */
+size_t boot__arch_cmdline_max(void)
+{
+	return COMMAND_LINE_SIZE;
 }
 
 uint64_t boot__arch_fdt_space(void)
