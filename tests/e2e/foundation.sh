@@ -74,6 +74,17 @@ error_scenario "no KVM device (--kvm-device: a path that does not exist)" \
 	"$OUT/no-kvm: no such device (is KVM enabled" --kernel "$GUEST/boot-test.img" --kvm-device "$OUT/no-kvm"
 error_scenario "a KVM device that is not KVM (--kvm-device /dev/null)" \
 	"/dev/null: not a KVM device: KVM_GET_API_VERSION: Inappropriate ioctl" --kernel "$GUEST/boot-test.img" --kvm-device /dev/null
+# A KVM device the VMM may not open: EACCES names the fix.  Root passes
+# any file mode, so the node sits on a nodev mount, which refuses the open
+# to root too (the real /dev/kvm is never touched).
+desc="a KVM device without access (EACCES): the line names the kvm group"
+if needs_root "$desc"; then
+	mkdir -p "$OUT/nodev" && mount -t tmpfs -o nodev,size=64k none "$OUT/nodev" &&
+		mknod "$OUT/nodev/kvm" c 10 232
+	error_scenario "$desc" "$OUT/nodev/kvm: Permission denied: the VMM needs read-write access to it, not root: join its group" \
+		--kernel "$GUEST/boot-test.img" --kvm-device "$OUT/nodev/kvm"
+	umount "$OUT/nodev"
+fi
 
 # vmm --probe: this host's KVM has what the VMM needs (exit 0), one line per
 # fact; without the device it says so with the fix and exits 1.
