@@ -55,8 +55,10 @@ rootfs_ro() {
 	after=$(sha256sum "$OUT/root.img" | cut -d' ' -f1)
 	if [ "$status" != 0 ]; then not_ok "$desc" "vmm exit status $status"
 	elif ! grep -q '^rootfs-guest: root /dev/vda ext4 ro' "$OUT/rootfs-ro.out"; then not_ok "$desc" "not mounted read-only"
-	elif ! grep -q '^rootfs-guest: write failed' "$OUT/rootfs-ro.out"; then not_ok "$desc" "a file write did not fail"
-	elif ! grep -q '^rootfs-guest: raw write failed' "$OUT/rootfs-ro.out"; then not_ok "$desc" "a raw write to /dev/vda did not fail"
+	elif ! grep -q '^rootfs-guest: write failed: .*Read-only file system' "$OUT/rootfs-ro.out"; then
+		not_ok "$desc" "a file write did not fail as read-only: $(grep '^rootfs-guest: .*write' "$OUT/rootfs-ro.out" | head -n 1)"
+	elif ! grep -q '^rootfs-guest: raw write failed: .*\(Permission denied\|Read-only file system\|Operation not permitted\)' "$OUT/rootfs-ro.out"; then
+		not_ok "$desc" "a raw write to /dev/vda did not fail as read-only: $(grep '^rootfs-guest: raw' "$OUT/rootfs-ro.out")"
 	elif [ "$before" != "$after" ]; then not_ok "$desc" "the image changed"
 	else ok "$desc"
 	fi
