@@ -3,7 +3,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdbool.h>
 #include <string.h>
 
 #include "../policy/number.h"
@@ -162,49 +161,44 @@ static int add_cmdline(struct vmm_options *o, const char *arg)
 	return 0;
 }
 
-static int parse_seccomp(const char *s, enum seccomp_mode *out)
+/* The index of s among names (NULL entries skipped), or -EINVAL. */
+static int parse_word(const char *s, const char *const *names, size_t n)
 {
-	static const char *const names[] = {
-		[SECCOMP_MODE_KILL] = "kill",
-		[SECCOMP_MODE_LOG] = "log",
-		[SECCOMP_MODE_OFF] = "off",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(s, names[i])) {
-			*out = (enum seccomp_mode)i;
-			return 0;
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && !strcmp(s, names[i]))
+			return (int)i;
 	return -EINVAL;
 }
+
+#define WORD(s, names)	parse_word(s, names, sizeof(names) / sizeof(names[0]))
+
+static const char *const seccomp_names[] = {
+	[SECCOMP_MODE_KILL] = "kill",
+	[SECCOMP_MODE_LOG] = "log",
+	[SECCOMP_MODE_OFF] = "off",
+};
+
+static const char *const console_names[] = {
+	[CONSOLE_SERIAL] = "serial",
+	[CONSOLE_VIRTIO] = "virtio",
+};
+
+static const char *const kernel_format_names[] = {
+	[KERNEL_FORMAT_IMAGE] = "image",
+	[KERNEL_FORMAT_RAW] = "raw",
+};
 
 #define PROBE_NAMES "socket, tgkill, mmap-exec, mprotect-exec, ioctl-fd, openat, tcsets-fd"
 
-static int parse_probe(const char *s, enum sandbox_probe *out)
-{
-	static const char *const names[] = {
-		[SANDBOX_PROBE_SOCKET] = "socket",
-		[SANDBOX_PROBE_TGKILL] = "tgkill",
-		[SANDBOX_PROBE_MMAP_EXEC] = "mmap-exec",
-		[SANDBOX_PROBE_MPROTECT_EXEC] = "mprotect-exec",
-		[SANDBOX_PROBE_IOCTL_FD] = "ioctl-fd",
-		[SANDBOX_PROBE_OPENAT] = "openat",
-		[SANDBOX_PROBE_TCSETS_FD] = "tcsets-fd",
-	};
-
-	if (!s) {
-		*out = SANDBOX_PROBE_SOCKET;
-		return 0;
-	}
-	for (size_t i = 1; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(s, names[i])) {
-			*out = (enum sandbox_probe)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
+static const char *const probe_names[] = {
+	[SANDBOX_PROBE_SOCKET] = "socket",
+	[SANDBOX_PROBE_TGKILL] = "tgkill",
+	[SANDBOX_PROBE_MMAP_EXEC] = "mmap-exec",
+	[SANDBOX_PROBE_MPROTECT_EXEC] = "mprotect-exec",
+	[SANDBOX_PROBE_IOCTL_FD] = "ioctl-fd",
+	[SANDBOX_PROBE_OPENAT] = "openat",
+	[SANDBOX_PROBE_TCSETS_FD] = "tcsets-fd",
+};
 
 /* "UID:GID", both decimal and not 0 (the jail's point is not to be root). */
 static int parse_user(const char *s, unsigned int *uid, unsigned int *gid)
@@ -287,7 +281,7 @@ static int parse_net(const char *arg, struct net_option *n, const char **why)
 int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, size_t errlen)
 {
 	const char *why;
-	int c;
+	int c, r;
 
 	memset(o, 0, sizeof(*o));
 	o->cpus = 1;
@@ -310,12 +304,9 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 			break;
 		case OPT_NODEFAULTS: o->nodefaults = true; break;
 		case OPT_KERNEL_FORMAT:
-			if (!strcmp(optarg, "image"))
-				o->kernel_format = KERNEL_FORMAT_IMAGE;
-			else if (!strcmp(optarg, "raw"))
-				o->kernel_format = KERNEL_FORMAT_RAW;
-			else
+			if ((r = WORD(optarg, kernel_format_names)) < 0)
 				fail("--kernel-format '%s': expected image or raw", optarg);
+			o->kernel_format = (enum kernel_format)r;
 			break;
 		case OPT_CONFIG: o->config = optarg; break;
 		case OPT_AUDIT: o->audit = optarg; break;
@@ -331,9 +322,11 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 			o->debug_crash = true;
 			break;
 		case OPT_DEBUG_FORBIDDEN:
-			if (parse_probe(optarg, &o->debug_forbidden_syscall))
+			/* Bare: the first probe. */
+			if ((r = optarg ? WORD(optarg, probe_names) : SANDBOX_PROBE_SOCKET) < 0)
 				fail("--debug-forbidden-syscall '%s': expected one of %s", optarg,
 				     PROBE_NAMES);
+			o->debug_forbidden_syscall = (enum sandbox_probe)r;
 			break;
 		case 'c':
 			if (parse_uint(optarg, 1, VMM_MAX_CPUS, &o->cpus))
@@ -346,8 +339,9 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 				fail("--mem '%s': must be a multiple of 2M from 16M to 64G", optarg);
 			break;
 		case OPT_SECCOMP:
-			if (parse_seccomp(optarg, &o->seccomp))
+			if ((r = WORD(optarg, seccomp_names)) < 0)
 				fail("--seccomp '%s': expected kill, log or off", optarg);
+			o->seccomp = (enum seccomp_mode)r;
 			break;
 		case OPT_DISK:
 			if (o->nr_disks == VMM_MAX_DISKS)
@@ -395,12 +389,9 @@ int cli_parse(int argc, char *const argv[], struct vmm_options *o, char *err, si
 			o->probe = true;
 			break;
 		case OPT_CONSOLE:
-			if (!strcmp(optarg, "serial"))
-				o->console = CONSOLE_SERIAL;
-			else if (!strcmp(optarg, "virtio"))
-				o->console = CONSOLE_VIRTIO;
-			else
+			if ((r = WORD(optarg, console_names)) < 0)
 				fail("--console '%s': expected serial or virtio", optarg);
+			o->console = (enum console_kind)r;
 			break;
 		case ':':
 			fail("%s: missing argument", argv[optind - 1]);
