@@ -126,11 +126,11 @@ io_bench() {
 	t1=$(uptime_cs)
 	wait_for "$out" '^tx-done' 300
 	listen_end
-	t2=$t1; t3=$(uptime_cs)
+	t3=$(uptime_cs)
 	stop_bg >/dev/null
 	sed -n "s/^disk-test: verify ok .* write_mibs=\([0-9.]*\) read_mibs=\([0-9.]*\).*/# bench: ${label}_disk_seq_write_mibs=\1\n# bench: ${label}_disk_seq_read_mibs=\2/p" "$out" | tr -d '\r'
 	sed -n "s/^disk-test: randread iops=\([0-9]*\).*/# bench: ${label}_disk_randread_4k_iops=\1/p" "$out" | tr -d '\r'
-	awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v l="$label" 'BEGIN {
+	awk -v a="$t0" -v b="$t1" -v c="$t1" -v d="$t3" -v l="$label" 'BEGIN {
 		printf "# bench: %s_net_host_to_guest_mibs=%.1f\n", l, 64 / ((b - a) / 100)
 		printf "# bench: %s_net_guest_to_host_mibs=%.1f\n", l, 64 / ((d - c) / 100) }'
 }
